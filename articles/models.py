@@ -1,3 +1,236 @@
-from django.db import models
+import math
 
-# Create your models here.
+from ckeditor_uploader.fields import RichTextUploadingField
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from .sanitize import clean_html
+
+WORDS_PER_MINUTE = 230
+
+# First path segments the site uses itself; a section may not take them.
+RESERVED_SECTION_SLUGS = {
+    "admin", "authors", "tags", "search", "feeds", "static", "media", "healthz",
+    "ckeditor", "sitemap.xml", "robots.txt", "corrections", "archive", "preview",
+}
+
+
+def validate_section_slug(value):
+    if value in RESERVED_SECTION_SLUGS:
+        raise ValidationError(f"“{value}” is used by the site itself; choose another slug.")
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_section_slug])
+    description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are listed in the navigation by this number, lowest first."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """Anyone credited in a byline: staff, freelancers, wire agencies, "Staff"."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True, help_text="One or two sentences shown on the author page.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The CMS account of this contributor, if they have one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories readers may see: published, and due. The one gate of every public surface."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("section").prefetch_related("bylines__author")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Type(models.TextChoices):
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        OPINION = "opinion", "Opinion"
+        REVIEW = "review", "Review"
+        EXPLAINER = "explainer", "Explainer"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The story's address on the site. Filled from the headline."
+    )
+    standfirst = models.TextField(
+        blank=True, max_length=600, help_text="The one- or two-sentence summary under the headline."
+    )
+    body = RichTextUploadingField(blank=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
+    tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+    dateline = models.CharField(max_length=120, blank=True, help_text="Where the story was filed, e.g. MINSK.")
+    source = models.CharField(
+        max_length=120, blank=True, help_text="Credit line for copy from elsewhere, e.g. a wire agency."
+    )
+    article_type = models.CharField(
+        "type", max_length=20, choices=Type.choices, default=Type.NEWS, help_text="Shown to readers as a label."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A published story with a time in the future goes live by itself at that time.",
+    )
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    import_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False,
+        help_text="Fingerprint of the imported source, so a second import of the same file adds nothing.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        self.word_count = len(strip_tags(self.body).split())
+        if not self.slug:
+            self.slug = slugify(self.headline)[:200]
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "word_count"}
+        super().save(*args, **kwargs)
+
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_published()
+
+    @property
+    def reading_minutes(self):
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    @property
+    def was_updated(self):
+        """True when the story changed noticeably after it went out (more than ten minutes later)."""
+        return self.published_at is not None and (self.updated_at - self.published_at).total_seconds() > 600
+
+    @property
+    def credits(self):
+        """Bylines grouped by role, in the editor's order: [("By", [author, ...]), ("Photos by", [...])]."""
+        groups = {}
+        for byline in self.bylines.all():
+            groups.setdefault(byline.get_role_display(), []).append(byline.author)
+        return list(groups.items())
+
+    @property
+    def summary(self):
+        """The standfirst, or the opening of the body when there is none."""
+        if self.standfirst:
+            return self.standfirst
+        text = " ".join(strip_tags(self.body).split())
+        return text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + "…"
+
+
+class Byline(models.Model):
+    """One credit on a story: who, in what role, in the order the editor sets."""
+
+    class Role(models.TextChoices):
+        BY = "by", "By"
+        ADDITIONAL_REPORTING = "additional", "Additional reporting by"
+        PHOTOS = "photos", "Photos by"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.BY)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are credited first.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author", "role"], name="byline_unique_credit"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.author}"
