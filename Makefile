@@ -46,8 +46,9 @@ test: venv
 	  fi; \
 	fi; \
 	echo "Test database: $${DATABASE_URL:-SQLite}"; \
-	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run -v1 && \
-	$(BIN)/pytest
+	export SECRET_KEY="$${SECRET_KEY:-tests-only-not-a-secret}"; \
+	$(BIN)/python manage.py makemigrations --check --dry-run -v1 && \
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/hadolint Dockerfile

@@ -60,7 +60,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
+        return super().get_queryset(request).for_listing()
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):

@@ -18,16 +18,14 @@ def paginate(request, queryset):
 
 
 def home(request):
-    stories = list(Article.objects.published().for_listing()[:PAGE_SIZE + 1])
+    stories = list(Article.objects.published().for_listing()[: PAGE_SIZE + 1])
     lead, latest = (stories[0], stories[1:]) if stories else (None, [])
     return render(request, "articles/home.html", {"lead": lead, "latest": latest})
 
 
 def article_detail(request, section, slug):
     article = get_object_or_404(
-        Article.objects.published()
-        .select_related("section")
-        .prefetch_related("bylines__author", "tags"),
+        Article.objects.published().for_listing().prefetch_related("tags"),
         slug=slug,
     )
     if article.section.slug != section:

@@ -44,7 +44,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for order, (slug, name, description) in enumerate(SECTIONS):
-            Section.objects.get_or_create(slug=slug, defaults={"name": name, "description": description, "order": order})
+            Section.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": description, "order": order}
+            )
         for slug, name, bio in AUTHORS:
             Author.objects.get_or_create(slug=slug, defaults={"name": name, "bio": bio})
 

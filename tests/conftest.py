@@ -1,0 +1,41 @@
+import os
+import shutil
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses that without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# CI sets this: a skipped test is then a failure, so nothing can silently stop running.
+REQUIRE_ALL = os.environ.get("NEWSROOM_REQUIRE_ALL_TESTS") == "1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_settings():
+    # Manifest storage needs collectstatic first; tests serve static files straight from the apps.
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL or start it on 127.0.0.1:5432)")
+    if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if REQUIRE_ALL and skipped and exitstatus == 0:
+        reporter.write_line(f"NEWSROOM_REQUIRE_ALL_TESTS=1 and {skipped} tests skipped: the run fails.", red=True)
+        session.exitstatus = 1

@@ -1,0 +1,134 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.importers import tidy_wire_text
+from articles.models import Article, Byline
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "000_b48d73fa71903dbf.txt"
+SAMPLE_HEADLINE = "Minsk wants to create people's militia to deter Russia"
+
+
+def write_json(tmp_path, data, name="stories.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return path
+
+
+def test_sample_wire_story_imports_as_one_story_with_ten_paragraphs(client):
+    call_command("import_articles", str(SAMPLE), "--publish", "--section", "world", "--author", "Wire staff")
+
+    article = Article.objects.get()
+    assert article.headline == SAMPLE_HEADLINE
+    assert article.body.count("<p>") == 10
+    assert SAMPLE_HEADLINE not in article.body
+    assert article.section.slug == "world"
+    assert [str(byline) for byline in article.bylines.all()] == ["By Wire staff"]
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count(SAMPLE_HEADLINE.replace("'", "&#x27;")) == 2  # <title> and <h1>, never in the body
+
+
+def test_sample_reads_well_after_wire_tidying():
+    call_command("import_articles", str(SAMPLE))
+
+    body = Article.objects.get().body
+    assert "according to the Defense Ministry." in body
+    assert "MinistryDefense" not in body
+    assert "Moscow's eventual recognition" in body
+    assert "World War II." in body
+
+
+def test_tidy_wire_text_leaves_ordinary_prose_alone():
+    prose = "World War II ended. Walla Walla is a town. The US-led bloc met."
+    assert tidy_wire_text(prose) == prose
+
+
+def test_importing_the_same_file_twice_creates_nothing_new(capsys):
+    call_command("import_articles", str(SAMPLE))
+    call_command("import_articles", str(SAMPLE))
+
+    assert Article.objects.count() == 1
+    assert "1 already imported before (skipped)" in capsys.readouterr().out
+
+
+def test_json_import_creates_sections_authors_roles_and_tags(tmp_path):
+    path = write_json(
+        tmp_path,
+        [
+            {
+                "headline": "Council votes on budget",
+                "standfirst": "A tight vote.",
+                "body_html": "<p>Text</p><script>alert(1)</script>",
+                "section": "politics",
+                "authors": ["Ana Ruiz", {"name": "Jonas Berg", "role": "photos"}],
+                "tags": ["Budget", "Council"],
+                "dateline": "RIVERPORT",
+                "source": "Staff",
+                "status": "published",
+                "published_at": "2024-05-03T09:30:00+02:00",
+            },
+            {"headline": "Second story", "body_html": "<p>More</p>"},
+        ],
+    )
+    call_command("import_articles", str(path))
+
+    first, second = Article.objects.order_by("id")
+    assert first.section.slug == "politics"
+    assert first.body == "<p>Text</p>"
+    assert first.status == Article.Status.PUBLISHED
+    assert first.published_at.isoformat() == "2024-05-03T07:30:00+00:00"
+    assert [(b.author.name, b.role) for b in first.bylines.all()] == [
+        ("Ana Ruiz", Byline.Role.BY),
+        ("Jonas Berg", Byline.Role.PHOTOS),
+    ]
+    assert sorted(first.tags.values_list("name", flat=True)) == ["Budget", "Council"]
+    assert second.status == Article.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("{not json", "not valid story JSON"),
+        ([{"headline": "Fine"}, {"body_html": "<p>no headline</p>"}], "story 2: the headline is missing"),
+        ([{"headline": "Odd", "status": "live"}], "story 1 ('Odd'): unknown status “live”"),
+        ([{"headline": "Naive", "published_at": "2024-05-03T09:30:00"}], "needs a UTC offset"),
+        ([{"headline": "Roles", "authors": [{"name": "X", "role": "boss"}]}], "unknown byline role"),
+        ([{"headline": "H" * 201}], "longer than 200 characters"),
+    ],
+)
+def test_bad_input_names_file_and_story_and_imports_nothing(tmp_path, capsys, data, message):
+    path = write_json(tmp_path, data)
+
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(path))
+
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert message in err
+    assert Article.objects.count() == 0
+
+
+def test_one_bad_file_does_not_stop_the_good_ones(tmp_path, capsys):
+    bad = write_json(tmp_path, "[", name="bad.json")
+    good = write_json(tmp_path, {"headline": "Good one"}, name="good.json")
+
+    with pytest.raises(CommandError, match="1 of 2 files"):
+        call_command("import_articles", str(bad), str(good))
+
+    assert list(Article.objects.values_list("headline", flat=True)) == ["Good one"]
+
+
+def test_demo_content_loads_once():
+    call_command("load_demo", "--no-admin")
+    count = Article.objects.count()
+    call_command("load_demo", "--no-admin")
+
+    assert count == 13
+    assert Article.objects.count() == count
+    assert Article.objects.filter(status=Article.Status.DRAFT).exists()
+    assert any(article.is_scheduled for article in Article.objects.all())
+    assert Article.objects.published().filter(headline=SAMPLE_HEADLINE).exists()
