@@ -123,14 +123,16 @@ STORAGES = {
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The container's health probe speaks plain HTTP to the app server itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-# CKEditor opens its dialogs in same-origin frames.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page may be framed; the one exception is CKEditor's upload answer (newsroom/urls.py).
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,10 @@
+from ckeditor_uploader import views as ckeditor_views
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.views import healthz
 
@@ -9,7 +13,14 @@ admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("ckeditor/", include("ckeditor_uploader.urls")),
+    # django-ckeditor's own URLs, except that CKEditor's upload tab reads the upload's answer in a
+    # same-origin frame: only that view may be framed, the rest of the site sends DENY.
+    path(
+        "ckeditor/upload/",
+        xframe_options_sameorigin(staff_member_required(ckeditor_views.upload)),
+        name="ckeditor_upload",
+    ),
+    path("ckeditor/browse/", never_cache(staff_member_required(ckeditor_views.browse)), name="ckeditor_browse"),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
 ]
