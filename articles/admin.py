@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models.functions import Coalesce, Now
 
-from .models import Article, Author, Byline, Section, Tag
+from .models import Article, Author, Byline, Correction, Section, Tag
 
 
 @admin.register(Section)
@@ -34,27 +34,33 @@ class BylineInline(admin.TabularInline):
     fields = ["author", "role", "position"]
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "note", "created_at"]
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status_label", "section", "byline_names", "published_at", "updated_at"]
+    list_display = ["headline", "status_label", "section", "byline_names", "published_at", "modified_at"]
     list_filter = ["status", "section", "article_type", "authors"]
     list_select_related = ["section"]
     date_hierarchy = "published_at"
     search_fields = ["headline", "standfirst", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
-    inlines = [BylineInline]
-    readonly_fields = ["word_count", "created_at", "created_by", "updated_at", "last_edited_by"]
+    inlines = [BylineInline, CorrectionInline]
+    readonly_fields = ["word_count", "created_at", "created_by", "modified_at", "last_edited_by"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Placement", {"fields": ["section", "article_type", "tags", "dateline", "source"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "expires_at", "updated_at"]}),
         (
             "Record",
             {
                 "classes": ["collapse"],
-                "fields": ["word_count", "created_at", "created_by", "updated_at", "last_edited_by"],
+                "fields": ["word_count", "created_at", "created_by", "modified_at", "last_edited_by"],
             },
         ),
     ]
@@ -82,13 +88,13 @@ class ArticleAdmin(admin.ModelAdmin):
             status=Article.Status.PUBLISHED,
             published_at=Coalesce("published_at", Now()),
             last_edited_by=request.user,
-            updated_at=Now(),
+            modified_at=Now(),
         )
         self.message_user(request, f"Published {count} stories.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected stories (back to draft)")
     def unpublish(self, request, queryset):
         count = queryset.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT, last_edited_by=request.user, updated_at=Now()
+            status=Article.Status.DRAFT, last_edited_by=request.user, modified_at=Now()
         )
         self.message_user(request, f"Unpublished {count} stories.", messages.SUCCESS)

@@ -101,8 +101,11 @@ class Tag(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Stories readers may see: published, and due. The one gate of every public surface."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Stories readers may see: published, due and not expired. The one gate of every public surface."""
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
 
     def for_listing(self):
         """Everything a story card shows, in a constant number of queries."""
@@ -148,6 +151,18 @@ class Article(models.Model):
         blank=True,
         help_text="A published story with a time in the future goes live by itself at that time.",
     )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Optional: the story comes down by itself at this time."
+    )
+    updated_at = models.DateTimeField(
+        "last substantive update",
+        null=True,
+        blank=True,
+        help_text="Shown to readers as “Updated”. Set by a substantive change or a correction, not by typo fixes.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save; a stale save is refused."
+    )
     word_count = models.PositiveIntegerField(default=0, editable=False)
     import_key = models.CharField(
         max_length=64,
@@ -158,7 +173,7 @@ class Article(models.Model):
         help_text="Fingerprint of the imported source, so a second import of the same file adds nothing.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    modified_at = models.DateTimeField("last modified", auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -195,24 +210,30 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
 
     def is_published(self):
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
         )
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_published()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
 
     @property
     def reading_minutes(self):
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @property
-    def was_updated(self):
-        """True when the story changed noticeably after it went out (more than ten minutes later)."""
-        return self.published_at is not None and (self.updated_at - self.published_at).total_seconds() > 600
+    def last_updated(self):
+        """What readers are told: the last substantive update, else the first publication."""
+        return self.updated_at or self.published_at
 
     @property
     def credits(self):
@@ -252,3 +273,45 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.author}"
+
+
+class Correction(models.Model):
+    """A dated note on a published story, shown to readers in a labelled block."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(help_text="What was wrong and what is right now, in plain words.")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to “{self.article}”"
+
+
+class StatusChange(models.Model):
+    """One workflow transition of a story: who moved it, when, from what, to what."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"

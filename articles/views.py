@@ -25,7 +25,7 @@ def home(request):
 
 def article_detail(request, section, slug):
     article = get_object_or_404(
-        Article.objects.published().for_listing().prefetch_related("tags"),
+        Article.objects.published().for_listing().prefetch_related("tags", "corrections"),
         slug=slug,
     )
     if article.section.slug != section:
