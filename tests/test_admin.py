@@ -28,6 +28,10 @@ def article_form(section, author, **overrides):
         "bylines-0-author": author.pk,
         "bylines-0-role": "by",
         "bylines-0-position": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
