@@ -1,7 +1,22 @@
+from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models.functions import Coalesce, Now
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from .models import Article, Author, Byline, Correction, Section, Tag
+from .forms import ArticleAdminForm
+from .models import Article, Author, Byline, Correction, EditingPresence, Section, StaleArticle, Tag, new_preview_key
+from .preview import PREVIEW_DAYS, preview_token
+from .revisions import compare_with_current, restore_revision
+
+REPORTER_STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW]
 
 
 @admin.register(Section)
@@ -41,7 +56,8 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
     list_display = ["headline", "status_label", "section", "byline_names", "published_at", "modified_at"]
     list_filter = ["status", "section", "article_type", "authors"]
     list_select_related = ["section"]
@@ -50,51 +66,205 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
     inlines = [BylineInline, CorrectionInline]
-    readonly_fields = ["word_count", "created_at", "created_by", "modified_at", "last_edited_by"]
-    actions = ["publish", "unpublish"]
+    actions = ["submit_for_review", "publish", "unpublish", "withdraw"]
+    history_latest_first = True
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "base_version"]}),
         ("Placement", {"fields": ["section", "article_type", "tags", "dateline", "source"]}),
-        ("Publishing", {"fields": ["status", "published_at", "expires_at", "updated_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "expires_at", "substantive", "assigned_to"]}),
+        ("Preview", {"fields": ["preview_links"]}),
         (
             "Record",
             {
                 "classes": ["collapse"],
-                "fields": ["word_count", "created_at", "created_by", "modified_at", "last_edited_by"],
+                "fields": ["word_count", "version", "created_at", "created_by", "modified_at", "updated_at"],
             },
         ),
     ]
+    record_fields = ["word_count", "version", "created_at", "created_by", "modified_at", "updated_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*self.record_fields, "preview_links"]
+        if not request.user.has_perm("articles.publish_article"):
+            fields += ["published_at", "expires_at", "assigned_to"]
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not request.user.has_perm("articles.publish_article"):
+            kwargs["choices"] = [(status.value, status.label) for status in REPORTER_STATUSES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("articles.edit_any_article"):
+            return True
+        return obj.status == Article.Status.DRAFT and obj.is_owned_by(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        ever_public = obj is not None and obj.status in {Article.Status.PUBLISHED, Article.Status.WITHDRAWN}
+        return not ever_public or request.user.has_perm("articles.delete_published_article")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
-        return "Scheduled" if article.is_scheduled else article.get_status_display()
+        label = "Scheduled" if article.is_scheduled else article.get_status_display()
+        # The version the editor saw travels with a bulk action, so a stale one is refused.
+        return format_html('{}<input type="hidden" name="version_{}" value="{}">', label, article.pk, article.version)
 
     @admin.display(description="bylines")
     def byline_names(self, article):
         return ", ".join(byline.author.name for byline in article.bylines.all())
 
+    @admin.display(description="preview")
+    def preview_links(self, article):
+        if not article.pk:
+            return "Save the story to preview it."
+        shared = settings.SITE_URL + reverse("articles:preview_link", args=[preview_token(article)])
+        return format_html(
+            '<p><a href="{}" target="_blank">Preview this story</a> as readers will see it.</p>'
+            '<p>Shareable link (no account needed, valid for {} days):<br><input type="text" readonly size="90" '
+            'value="{}" aria-label="Shareable preview link"></p>'
+            '<p><button type="submit" class="button" formaction="{}" formnovalidate>Revoke all shared links'
+            "</button></p>",
+            reverse("articles:preview", args=[article.pk]),
+            PREVIEW_DAYS,
+            shared,
+            reverse("admin:articles_article_revoke_preview", args=[article.pk]),
+        )
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.last_edited_by = request.user
-        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("substantive"):
+            obj.updated_at = timezone.now()
+        obj.save(expected_version=form.cleaned_data.get("base_version") if change else None)
 
-    @admin.action(description="Publish selected stories now (keeps a time already set)")
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if article is not None and request.method == "GET" and self.has_change_permission(request, article):
+            extra_context["others_editing"] = EditingPresence.beat(article, request.user)
+            extra_context["presence_url"] = reverse("admin:articles_article_presence", args=[article.pk])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/presence/", self.admin_site.admin_view(self.presence_view), name="articles_article_presence"
+            ),
+            path(
+                "<int:pk>/revoke-preview/",
+                self.admin_site.admin_view(self.revoke_preview_view),
+                name="articles_article_revoke_preview",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def presence_view(self, request, pk):
+        """Heartbeat from an open change page: who else has this story open right now."""
+        article = get_object_or_404(Article, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        others = EditingPresence.beat(article, request.user)
+        return JsonResponse(
+            {
+                "others": [
+                    {"name": str(p.user), "since": timezone.localtime(p.opened_at).strftime("%H:%M")} for p in others
+                ]
+            }
+        )
+
+    def revoke_preview_view(self, request, pk):
+        article = get_object_or_404(Article, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        Article.objects.filter(pk=pk).update(preview_key=new_preview_key())
+        self.message_user(request, "Every shared preview link of this story now answers “not found”.", messages.SUCCESS)
+        return redirect("admin:articles_article_change", pk)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """One revision beside the current story, with a restore button (django-reversion stores them)."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise Http404("No such story.")
+        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        can_restore = self.has_change_permission(request, article)
+        if request.method == "POST":
+            if not can_restore:
+                raise PermissionDenied
+            try:
+                restore_revision(article, version, request.user, expected_version=int(request.POST["base_version"]))
+            except (KeyError, ValueError, StaleArticle):
+                self.message_user(
+                    request,
+                    "The story changed while you were comparing; compare again before restoring.",
+                    messages.ERROR,
+                )
+                return redirect(request.path)
+            self.message_user(request, f"Restored the revision of {version.revision.date_created:%d %b %Y %H:%M}.")
+            return redirect("admin:articles_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Revision of “{article}”",
+            "article": article,
+            "version": version,
+            "rows": compare_with_current(article, version),
+            "can_restore": can_restore,
+        }
+        return TemplateResponse(request, "admin/articles/article/revision.html", context)
+
+    def _move(self, request, queryset, to_status, allowed_from):
+        moved, stale = 0, []
+        for article in queryset:
+            if article.status not in allowed_from or not self.has_change_permission(request, article):
+                continue
+            posted = request.POST.get(f"version_{article.pk}", "")
+            article.status = to_status
+            article.last_edited_by = request.user
+            try:
+                article.save(expected_version=int(posted) if posted.isdigit() else -1)
+            except StaleArticle:
+                stale.append(article)
+            else:
+                moved += 1
+        for article in stale:
+            current = Article.objects.select_related("last_edited_by").get(pk=article.pk)
+            who = current.last_edited_by or "someone else"
+            self.message_user(
+                request,
+                f"Not changed: “{current}” was changed by {who} at "
+                f"{timezone.localtime(current.modified_at):%H:%M} since you opened the list. Reload and try again.",
+                messages.WARNING,
+            )
+        return moved
+
+    @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        moved = self._move(request, queryset, Article.Status.REVIEW, {Article.Status.DRAFT})
+        self.message_user(request, f"Submitted {moved} stories for review.", messages.SUCCESS)
+
+    @admin.action(description="Publish selected stories (keeps a time already set)", permissions=["publish"])
     def publish(self, request, queryset):
-        count = queryset.exclude(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.PUBLISHED,
-            published_at=Coalesce("published_at", Now()),
-            last_edited_by=request.user,
-            modified_at=Now(),
-        )
-        self.message_user(request, f"Published {count} stories.", messages.SUCCESS)
+        allowed = {Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.WITHDRAWN}
+        moved = self._move(request, queryset, Article.Status.PUBLISHED, allowed)
+        self.message_user(request, f"Published {moved} stories.", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected stories (back to draft)")
+    @admin.action(description="Unpublish selected stories (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT, last_edited_by=request.user, modified_at=Now()
-        )
-        self.message_user(request, f"Unpublished {count} stories.", messages.SUCCESS)
+        moved = self._move(request, queryset, Article.Status.DRAFT, {Article.Status.PUBLISHED})
+        self.message_user(request, f"Unpublished {moved} stories.", messages.SUCCESS)
+
+    @admin.action(description="Withdraw selected stories (taken down, readers get 404)", permissions=["publish"])
+    def withdraw(self, request, queryset):
+        moved = self._move(request, queryset, Article.Status.WITHDRAWN, {Article.Status.PUBLISHED})
+        self.message_user(request, f"Withdrew {moved} stories.", messages.SUCCESS)

@@ -1,9 +1,10 @@
 import math
+import secrets
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -99,6 +100,14 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+def new_preview_key():
+    return secrets.token_urlsafe(16)
+
+
+class StaleArticle(Exception):
+    """The story was saved by someone else since this copy was loaded."""
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories readers may see: published, due and not expired. The one gate of every public surface."""
@@ -111,6 +120,16 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a story card shows, in a constant number of queries."""
         bylines = models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         return self.select_related("section").prefetch_related(bylines)
+
+    def for_detail(self):
+        """Everything the article page shows, in a constant number of queries."""
+        return self.for_listing().prefetch_related("tags", "corrections")
+
+    def owned_by(self, user):
+        """Stories a contributor may call their own: created by, assigned to, or bylined to them."""
+        return self.filter(
+            models.Q(created_by=user) | models.Q(assigned_to=user) | models.Q(bylines__author__user=user)
+        ).distinct()
 
 
 class Article(models.Model):
@@ -163,6 +182,17 @@ class Article(models.Model):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped on every save; a stale save is refused."
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_articles",
+        help_text="The reporter working on this story. Set by editors.",
+    )
+    preview_key = models.CharField(
+        max_length=32, default=new_preview_key, editable=False, help_text="Rotated to revoke shared preview links."
+    )
     word_count = models.PositiveIntegerField(default=0, editable=False)
     import_key = models.CharField(
         max_length=64,
@@ -186,6 +216,11 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and withdraw stories"),
+            ("edit_any_article", "Can edit stories of other people and stories past the draft stage"),
+            ("delete_published_article", "Can delete stories that have been published"),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
@@ -194,7 +229,12 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, expected_version=None, **kwargs):
+        """Save with derivations; refuse (StaleArticle) when `expected_version` is no longer current.
+
+        Every save bumps `version` under a row lock, logs a status change and remembers an old slug
+        of a story readers have seen, so its old address keeps working.
+        """
         self.body = clean_html(self.body)
         self.word_count = len(strip_tags(self.body).split())
         if not self.slug:
@@ -202,12 +242,41 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "word_count"}
-        super().save(*args, **kwargs)
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "word_count", "version", "modified_at"}
+        with transaction.atomic():
+            before = None
+            if not self._state.adding:
+                before = (
+                    Article.objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values("version", "status", "slug", "published_at")
+                    .first()
+                )
+            if before and expected_version is not None and before["version"] != expected_version:
+                raise StaleArticle(f"story {self.pk} is at version {before['version']}, not {expected_version}")
+            if before:
+                self.version = before["version"] + 1
+            super().save(*args, **kwargs)
+            self._record_change(before)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+
+    def _record_change(self, before):
+        if before is None or before["status"] != self.status:
+            StatusChange.objects.create(
+                article=self,
+                from_status=before["status"] if before else "",
+                to_status=self.status,
+                changed_by=self.last_edited_by,
+            )
+        was_seen = before and before["published_at"] and before["published_at"] <= timezone.now()
+        if was_seen and before["slug"] != self.slug:
+            OldSlug.objects.update_or_create(slug=before["slug"], defaults={"article": self})
+
+    def is_owned_by(self, user):
+        return Article.objects.owned_by(user).filter(pk=self.pk).exists()
 
     def is_published(self):
         now = timezone.now()
@@ -298,6 +367,13 @@ class Correction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} to “{self.article}”"
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            # A correction is a substantive update: readers see the story as updated at its time.
+            Article.objects.filter(pk=self.article_id).update(updated_at=self.created_at)
+
 
 class StatusChange(models.Model):
     """One workflow transition of a story: who moved it, when, from what, to what."""
@@ -315,3 +391,48 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class OldSlug(models.Model):
+    """A slug a published story used to have; its old address redirects to the current one."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+
+    def __str__(self):
+        return self.slug
+
+
+class EditingPresence(models.Model):
+    """Who has a story open in the admin: a soft lock kept alive by a heartbeat, stale after a minute."""
+
+    STALE_AFTER_SECONDS = 45
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "user"], name="presence_one_per_user")]
+
+    def __str__(self):
+        return f"{self.user} on {self.article_id}"
+
+    @classmethod
+    def beat(cls, article, user):
+        """Record that `user` still has `article` open; return the others who have it open now."""
+        now = timezone.now()
+        presence, created = cls.objects.get_or_create(article=article, user=user)
+        if not created:
+            if (now - presence.seen_at).total_seconds() > cls.STALE_AFTER_SECONDS:
+                presence.opened_at = now
+            presence.seen_at = now
+            presence.save(update_fields=["opened_at", "seen_at"])
+        fresh_since = now - timezone.timedelta(seconds=cls.STALE_AFTER_SECONDS)
+        return list(
+            cls.objects.filter(article=article, seen_at__gte=fresh_since)
+            .exclude(user=user)
+            .select_related("user")
+            .order_by("opened_at")
+        )

@@ -1,9 +1,12 @@
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 
-from .models import Article, Author, Section, Tag
+from .models import Article, Author, OldSlug, Section, Tag
+from .preview import article_for_token
 
 PAGE_SIZE = 20
 
@@ -24,13 +27,40 @@ def home(request):
 
 
 def article_detail(request, section, slug):
-    article = get_object_or_404(
-        Article.objects.published().for_listing().prefetch_related("tags", "corrections"),
-        slug=slug,
-    )
+    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    if article is None:
+        # A story whose slug changed after readers saw it keeps its old address.
+        old = get_object_or_404(OldSlug.objects.select_related("article"), slug=slug)
+        if not old.article.is_published():
+            raise Http404("No such story.")
+        return redirect(old.article, permanent=True)
     if article.section.slug != section:
         return redirect(article, permanent=True)
     return render(request, "articles/article_detail.html", {"article": article})
+
+
+def render_preview(request, article):
+    response = render(request, "articles/article_detail.html", {"article": article, "preview": True})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@staff_member_required
+def article_preview(request, pk):
+    """An editor's preview of any story, in the real public template."""
+    if not request.user.has_perm("articles.view_article"):
+        raise Http404("No such story.")
+    return render_preview(request, get_object_or_404(Article.objects.for_detail(), pk=pk))
+
+
+@never_cache
+def article_preview_link(request, token):
+    """A shared preview: anyone with a valid, unexpired, unrevoked link reads that one story."""
+    article = article_for_token(token)
+    if article is None:
+        raise Http404("This preview link is not valid any more.")
+    return render_preview(request, article)
 
 
 def section_detail(request, slug):

@@ -81,11 +81,12 @@ def test_bulk_publish_and_unpublish_actions(admin_client):
     draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
     url = reverse("admin:articles_article_changelist")
 
-    admin_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    admin_client.post(url, {"action": "publish", "_selected_action": [draft.pk], f"version_{draft.pk}": draft.version})
     draft.refresh_from_db()
     assert draft.is_published()
 
-    admin_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    data = {"action": "unpublish", "_selected_action": [draft.pk], f"version_{draft.pk}": draft.version}
+    admin_client.post(url, data)
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
 

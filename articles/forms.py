@@ -1,0 +1,131 @@
+"""The admin's story form: optimistic concurrency with a field-by-field conflict view."""
+
+import difflib
+
+from django import forms
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from .models import Article
+from .sanitize import clean_html
+
+# Fields an editor can compare and choose between after a conflicting save.
+CONFLICT_FIELDS = [
+    "headline",
+    "slug",
+    "standfirst",
+    "body",
+    "section",
+    "article_type",
+    "tags",
+    "dateline",
+    "source",
+    "status",
+    "published_at",
+    "expires_at",
+    "assigned_to",
+]
+
+
+def readable(name, value):
+    """A field's value as an editor reads it in the conflict view."""
+    if value is None or value == "":
+        return ""
+    if name == "body":
+        return "\n\n".join(
+            " ".join(strip_tags(part).split()) for part in value.split("</p>") if strip_tags(part).strip()
+        )
+    if name == "tags":
+        return ", ".join(sorted(str(tag) for tag in value))
+    if hasattr(value, "strftime"):
+        return timezone.localtime(value).strftime("%d %b %Y %H:%M")
+    return str(value)
+
+
+def word_diff(theirs, yours):
+    """Words only they have in <del>, words only you have in <ins>."""
+    a, b = theirs.split(" "), yours.split(" ")
+    out = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(a[a1:a2])))
+            continue
+        if a2 > a1:
+            out.append(f"<del>{escape(' '.join(a[a1:a2]))}</del>")
+        if b2 > b1:
+            out.append(f"<ins>{escape(' '.join(b[b1:b2]))}</ins>")
+    return mark_safe(" ".join(out))
+
+
+class ArticleAdminForm(forms.ModelForm):
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    substantive = forms.BooleanField(
+        required=False,
+        label="Substantive update",
+        help_text="Tick when the change matters to readers: the story then shows “Updated” with this time. "
+        "Leave it for typo fixes.",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "standfirst", "body", "section", "article_type", "tags", "dateline", "source",
+            "status", "published_at", "expires_at", "assigned_to",
+        ]  # fmt: skip
+        widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Lock the row until the admin's transaction ends, so the check and the save are one step.
+        theirs = Article.objects.select_for_update().get(pk=self.instance.pk)
+        base_version = cleaned.get("base_version")
+        if base_version is None:
+            raise forms.ValidationError("This form is missing the story's version; reload the page.")
+        if base_version != theirs.version:
+            self.conflict = self.describe_conflict(theirs, cleaned)
+            # The next save compares against what the editor has now seen.
+            self.data = self.data.copy()
+            self.data["base_version"] = theirs.version
+            who = theirs.last_edited_by or "someone else"
+            when = timezone.localtime(theirs.modified_at).strftime("%H:%M")
+            raise forms.ValidationError(
+                f"This story was changed by {who} at {when} since you opened it. Nothing of yours is lost: "
+                "your text is still in the form. Compare each field below, keep theirs or yours (or edit "
+                "yours to merge both), then save again.",
+                code="stale",
+            )
+        for name in CONFLICT_FIELDS:
+            if name in self.fields and self.data.get(f"resolve_{name}") == "theirs":
+                cleaned[name] = list(theirs.tags.all()) if name == "tags" else getattr(theirs, name)
+        return cleaned
+
+    def describe_conflict(self, theirs, cleaned):
+        fields = []
+        for name in CONFLICT_FIELDS:
+            if name not in self.fields:
+                continue
+            their_value = theirs.tags.all() if name == "tags" else getattr(theirs, name)
+            your_value = cleaned.get(name)
+            if name == "body":
+                your_value = clean_html(your_value or "")
+            their_text, your_text = readable(name, their_value), readable(name, your_value)
+            if their_text != your_text:
+                fields.append(
+                    {
+                        "name": name,
+                        "label": self.fields[name].label or name,
+                        "theirs": their_text,
+                        "yours": your_text,
+                        "diff": word_diff(their_text, your_text),
+                    }
+                )
+        return {"editor": theirs.last_edited_by, "at": theirs.modified_at, "fields": fields}

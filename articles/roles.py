@@ -1,0 +1,44 @@
+"""The newsroom's roles as auth groups, kept in step with the code by `setup_roles` after every migrate."""
+
+from django.contrib.auth.models import Group, Permission
+
+ARTICLE_MODELS = ["article", "byline", "correction", "section", "author", "tag"]
+
+ROLE_PERMISSIONS = {
+    # Writes and submits; edits only their own drafts (enforced in ArticleAdmin).
+    "Reporter": [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.view_article",
+        "articles.add_byline",
+        "articles.change_byline",
+        "articles.delete_byline",
+        "articles.view_byline",
+        "articles.view_correction",
+        "articles.view_section",
+        "articles.view_author",
+        "articles.add_tag",
+        "articles.view_tag",
+    ],
+    # Edits everything, publishes, schedules, withdraws, assigns. Cannot delete what readers have seen.
+    "Editor": [
+        *(f"articles.{action}_{model}" for model in ARTICLE_MODELS for action in ("add", "change", "delete", "view")),
+        "articles.publish_article",
+        "articles.edit_any_article",
+    ],
+}
+ADMIN_ROLE = "Admin"  # every permission, users and roles included
+
+
+def setup_roles(**kwargs):
+    """Create or refresh the role groups. Safe to run any number of times."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set([permission_for(perm) for perm in perms])
+    admin, _ = Group.objects.get_or_create(name=ADMIN_ROLE)
+    admin.permissions.set(Permission.objects.all())
+
+
+def permission_for(dotted):
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
