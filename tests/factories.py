@@ -58,3 +58,12 @@ class BylineFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     author = factory.SubFactory(AuthorFactory)
+
+
+def staff_user(role, username=None):
+    """A staff account in one of the newsroom's role groups (Reporter, Editor, Admin)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username or role.lower(), is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user

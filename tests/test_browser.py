@@ -80,3 +80,43 @@ def test_editor_writes_a_story_in_ckeditor_and_readers_see_it(live_server, djang
     article = Article.objects.get()
     assert article.is_published()
     assert article.body == "<p>Drivers cheered as the first night bus left the depot.</p>"
+
+
+def test_second_editor_sees_the_conflict_side_by_side_in_chromium(live_server, django_user_model):
+    from .factories import ArticleFactory, staff_user
+
+    article = ArticleFactory(headline="Harbour delay", body="<p>The dredging starts in May.</p>")
+    for name in ["alice", "bob"]:
+        user = staff_user("Editor", name)
+        user.set_password(EDITOR[1])
+        user.save()
+    change_url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+
+    with open_browser() as alice:
+        bob = alice.context.browser.new_page(viewport={"width": 1280, "height": 1000})
+        log_in(alice, live_server, "alice", EDITOR[1])
+        log_in(bob, live_server, "bob", EDITOR[1])
+        alice.goto(change_url)
+        bob.goto(change_url)
+        bob.reload()  # Bob now sees that Alice has the story open.
+        presence = bob.locator("#presence").inner_text()
+
+        alice.fill("#id_headline", "Harbour delay: dredging moves to June")
+        alice.click("input[name=_continue]")
+        alice.wait_for_selector(".messagelist .success")
+
+        bob.fill("#id_headline", "Harbour delay hits shipping lines")
+        bob.click("input[name=_continue]")
+        bob.wait_for_selector(".conflict")
+        conflict = bob.locator(".conflict").inner_text()
+        errors = bob.locator(".errornote, .errorlist").all_inner_texts()
+        kept = bob.input_value("#id_headline")
+        bob.screenshot(path=ARTIFACTS / "admin-conflict.png", full_page=False)
+
+    assert "Also open by: alice" in presence
+    assert "Changed by alice at" in conflict
+    assert "Harbour delay: dredging moves to June" in conflict
+    assert any("since you opened it" in text for text in errors)
+    assert kept == "Harbour delay hits shipping lines"
+    article.refresh_from_db()
+    assert article.headline == "Harbour delay: dredging moves to June"

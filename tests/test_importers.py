@@ -123,12 +123,26 @@ def test_one_bad_file_does_not_stop_the_good_ones(tmp_path, capsys):
 
 
 def test_demo_content_loads_once():
-    call_command("load_demo", "--no-admin")
+    call_command("load_demo", "--no-accounts")
     count = Article.objects.count()
-    call_command("load_demo", "--no-admin")
+    call_command("load_demo", "--no-accounts")
 
     assert count == 13
     assert Article.objects.count() == count
     assert Article.objects.filter(status=Article.Status.DRAFT).exists()
     assert any(article.is_scheduled for article in Article.objects.all())
     assert Article.objects.published().filter(headline=SAMPLE_HEADLINE).exists()
+
+
+def test_demo_accounts_are_made_once_with_their_roles(capsys, django_user_model):
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    call_command("load_demo")
+    second = capsys.readouterr().out
+
+    assert first.count("password: ") == 3
+    assert "password: " not in second
+    reporter = django_user_model.objects.get(username="reporter")
+    assert reporter.has_perm("articles.add_article") and not reporter.has_perm("articles.publish_article")
+    assert django_user_model.objects.get(username="editor").has_perm("articles.publish_article")
+    assert django_user_model.objects.get(username="admin").is_superuser

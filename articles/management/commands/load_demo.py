@@ -4,11 +4,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from articles.importers import import_file, import_stories
 from articles.models import Author, Section, Tag
+from articles.roles import ADMIN_ROLE
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_STORIES = DEMO_DIR / "stories.json"
@@ -23,6 +25,7 @@ SECTIONS = [
     ("science", "Science", "Research, health and the natural world."),
     ("culture", "Culture", "Music, books, art and ideas."),
 ]
+DEMO_ACCOUNTS = [("admin", ADMIN_ROLE), ("editor", "Editor"), ("reporter", "Reporter")]
 AUTHORS = [
     ("maya-okafor", "Maya Okafor", "City editor. Covers the council, transport and housing."),
     ("tomas-rivera", "Tomás Rivera", "Political correspondent and columnist."),
@@ -37,10 +40,10 @@ AUTHORS = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo newsroom (sections, authors, the sample wire story, a dozen stories) and a local admin."
+    help = "Load the demo newsroom (sections, authors, the sample wire story, a dozen stories) and local accounts."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-admin", action="store_true", help="Do not create the local admin account.")
+        parser.add_argument("--no-accounts", action="store_true", help="Do not create the local demo accounts.")
 
     def handle(self, *args, **options):
         for order, (slug, name, description) in enumerate(SECTIONS):
@@ -52,8 +55,8 @@ class Command(BaseCommand):
 
         created = self.load_sample() + self.load_stories()
         self.stdout.write(f"Demo content: {created} stories added." if created else "Demo content: already loaded.")
-        if not options["no_admin"]:
-            self.ensure_admin()
+        if not options["no_accounts"]:
+            self.ensure_accounts()
 
     def load_sample(self):
         result = import_file(SAMPLE_STORY, publish=True, section_slug="world", author_name="Wire staff")
@@ -78,13 +81,19 @@ class Command(BaseCommand):
                 story.setdefault("status", "published")
         return len(import_stories(stories, label=DEMO_STORIES.name).created)
 
-    def ensure_admin(self):
+    def ensure_accounts(self):
+        """Local demo accounts, one per role; each password is printed once, when the account is made."""
         User = get_user_model()
-        if User.objects.filter(username="admin").exists():
-            self.stdout.write("Local admin account: 'admin' exists (its password was printed when it was made;")
-            self.stdout.write("  reset it with: .venv/bin/python manage.py changepassword admin).")
-            return
-        password = secrets.token_urlsafe(12)
-        User.objects.create_superuser("admin", "admin@localhost", password)
-        self.stdout.write(self.style.SUCCESS("Local admin account created (local demo only, shown once):"))
-        self.stdout.write(f"  username: admin\n  password: {password}")
+        for username, role in DEMO_ACCOUNTS:
+            if User.objects.filter(username=username).exists():
+                self.stdout.write(f"Local {role.lower()} account '{username}' exists (password printed when made;")
+                self.stdout.write(f"  reset it with: .venv/bin/python manage.py changepassword {username}).")
+                continue
+            password = secrets.token_urlsafe(12)
+            user = User.objects.create_user(username, f"{username}@localhost", password, is_staff=True)
+            user.groups.add(Group.objects.get(name=role))
+            if role == ADMIN_ROLE:
+                user.is_superuser = True
+                user.save(update_fields=["is_superuser"])
+            self.stdout.write(self.style.SUCCESS(f"Local {role.lower()} account (local demo only, shown once):"))
+            self.stdout.write(f"  username: {username}\n  password: {password}")
