@@ -12,7 +12,18 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .forms import ArticleAdminForm
-from .models import Article, Author, Byline, Correction, EditingPresence, Section, StaleArticle, Tag, new_preview_key
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    EditingPresence,
+    Section,
+    StaleArticle,
+    StatusChange,
+    Tag,
+    new_preview_key,
+)
 from .preview import PREVIEW_DAYS, preview_token
 from .revisions import compare_with_current, restore_revision
 
@@ -55,6 +66,20 @@ class CorrectionInline(admin.StackedInline):
     fields = ["kind", "note", "created_at"]
 
 
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["changed_at", "changed_by", "from_status", "to_status"]
+    verbose_name_plural = "status log"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
@@ -65,7 +90,6 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags"]
-    inlines = [BylineInline, CorrectionInline]
     actions = ["submit_for_review", "publish", "unpublish", "withdraw"]
     history_latest_first = True
     fieldsets = [
@@ -82,6 +106,12 @@ class ArticleAdmin(VersionAdmin):
         ),
     ]
     record_fields = ["word_count", "version", "created_at", "created_by", "modified_at", "updated_at"]
+
+    # Revisions follow these inlines (django-reversion registers them from this list).
+    inlines = [BylineInline, CorrectionInline]
+
+    def get_inlines(self, request, obj):
+        return [*self.inlines, StatusChangeInline] if obj else self.inlines
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import reversion
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -216,7 +217,8 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
             raise ImportFailed(f"{label}: story {number}{f' ({headline!r})' if headline else ''}: {exc}") from exc
         checked.append(fields)
     result = ImportResult()
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(f"Imported from {label}")
         for fields in checked:
             key = fingerprint(fields)
             if Article.objects.filter(import_key=key).exists():

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from .forms import readable, word_diff
-from .models import Article, Byline, Section, Tag
+from .models import Article, Author, Byline, Section, Tag
 
 # What a restore brings back: the words, the placement and the credits. The publishing state
 # (status, times) stays as it is, so restoring never publishes or unpublishes anything.
@@ -16,12 +16,12 @@ def revision_state(version):
     """The story's fields, tags and bylines as this revision saved them."""
     data = version.field_dict
     state = {name: data.get(name, "") for name in RESTORED_FIELDS if name != "section"}
-    state["section"] = Section.objects.filter(pk=data.get("section")).first()
+    state["section"] = Section.objects.filter(pk=data.get("section_id")).first()
     state["tags"] = list(Tag.objects.filter(pk__in=data.get("tags") or []))
     byline_type = ContentType.objects.get_for_model(Byline)
     state["bylines"] = sorted(
         (
-            (v.field_dict["position"], v.field_dict["author"], v.field_dict["role"])
+            (v.field_dict["position"], v.field_dict["author_id"], v.field_dict["role"])
             for v in version.revision.version_set.filter(content_type=byline_type)
         ),
         key=lambda credit: credit[0],
@@ -50,8 +50,11 @@ def restore_revision(article, version, user, expected_version):
         article.save(expected_version=expected_version)
         article.tags.set(state["tags"])
         article.bylines.all().delete()
+        credited = [author_id for _, author_id, _ in state["bylines"]]
+        existing_authors = set(Author.objects.filter(pk__in=credited).values_list("pk", flat=True))
         for position, author_id, role in state["bylines"]:
-            Byline.objects.create(article=article, author_id=author_id, role=role, position=position)
+            if author_id in existing_authors:  # a contributor deleted since then cannot be credited again
+                Byline.objects.create(article=article, author_id=author_id, role=role, position=position)
         reversion.set_user(user)
         reversion.set_comment(
             f"Restored the revision of {timezone.localtime(version.revision.date_created):%d %b %Y %H:%M}."

@@ -401,3 +401,35 @@ def test_old_slug_of_a_draft_is_not_remembered(client):
     draft.save()
 
     assert client.get(f"/{draft.section.slug}/draft-slug/").status_code == 404
+
+
+def test_restoring_a_revision_brings_back_its_bylines_and_tags():
+    import reversion
+
+    from articles.revisions import restore_revision
+
+    from .factories import AuthorFactory, BylineFactory, TagFactory
+
+    editor = staff_user("Editor")
+    article = ArticleFactory()
+    first_author, first_tag = AuthorFactory(name="First Reporter"), TagFactory(name="Harbour")
+    with reversion.create_revision():
+        BylineFactory(article=article, author=first_author)
+        article.tags.add(first_tag)
+        article.save()
+    first = Version.objects.get_for_object(article).get()
+    with reversion.create_revision():
+        article.bylines.all().delete()
+        BylineFactory(article=article, author=AuthorFactory(name="Second Reporter"))
+        article.tags.set([TagFactory(name="Weather")])
+        article.save()
+
+    first_section = article.section
+    article.section = SectionFactory()
+    article.save()
+
+    restore_revision(article, first, editor, expected_version=article.version)
+
+    assert article.section == first_section
+    assert [b.author.name for b in article.bylines.all()] == ["First Reporter"]
+    assert [t.name for t in article.tags.all()] == ["Harbour"]
