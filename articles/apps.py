@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
+        from . import publishing  # noqa: F401  (connects the cache purges)
         from .roles import setup_roles
 
         post_migrate.connect(setup_roles, sender=self)

@@ -250,7 +250,7 @@ class Article(models.Model):
                 before = (
                     Article.objects.select_for_update()
                     .filter(pk=self.pk)
-                    .values("version", "status", "slug", "published_at")
+                    .values("version", "status", "slug", "published_at", "section_id")
                     .first()
                 )
             if before and expected_version is not None and before["version"] != expected_version:
@@ -274,6 +274,10 @@ class Article(models.Model):
         was_seen = before and before["published_at"] and before["published_at"] <= timezone.now()
         if was_seen and before["slug"] != self.slug:
             OldSlug.objects.update_or_create(slug=before["slug"], defaults={"article": self})
+        from .publishing import is_or_was_public, purge_story
+
+        if is_or_was_public(self, before):
+            purge_story(self, f"section:{before['section_id']}" if before else "home")
 
     def is_owned_by(self, user):
         return Article.objects.owned_by(user).filter(pk=self.pk).exists()

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from .models import Article, Author, OldSlug, Section, Tag
+from .pagecache import depends_on
 from .preview import article_for_token
 
 PAGE_SIZE = 20
@@ -21,6 +22,7 @@ def paginate(request, queryset):
 
 
 def home(request):
+    depends_on(request, "home")
     stories = list(Article.objects.published().for_listing()[: PAGE_SIZE + 1])
     lead, latest = (stories[0], stories[1:]) if stories else (None, [])
     return render(request, "articles/home.html", {"lead": lead, "latest": latest})
@@ -36,6 +38,13 @@ def article_detail(request, section, slug):
         return redirect(old.article, permanent=True)
     if article.section.slug != section:
         return redirect(article, permanent=True)
+    depends_on(
+        request,
+        f"article:{article.pk}",
+        f"section:{article.section_id}",
+        *(f"tag:{tag.pk}" for tag in article.tags.all()),
+        *(f"author:{byline.author_id}" for byline in article.bylines.all()),
+    )
     return render(request, "articles/article_detail.html", {"article": article})
 
 
@@ -65,18 +74,21 @@ def article_preview_link(request, token):
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
+    depends_on(request, f"section:{section.pk}")
     page = paginate(request, Article.objects.published().filter(section=section).for_listing())
     return render(request, "articles/section_detail.html", {"section": section, "page": page})
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
+    depends_on(request, f"author:{author.pk}")
     page = paginate(request, Article.objects.published().filter(authors=author).distinct().for_listing())
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    depends_on(request, f"tag:{tag.pk}")
     page = paginate(request, Article.objects.published().filter(tags=tag).for_listing())
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 

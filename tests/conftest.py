@@ -22,8 +22,19 @@ def test_settings():
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Pages are rendered afresh in tests (query budgets measure real work); tests/test_pagecache.py
+        # turns the reader cache on.
+        PAGE_CACHE_SECONDS=0,
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty page cache: purges run on commit, which a rolled-back test never does."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def pytest_runtest_setup(item):

@@ -1,0 +1,81 @@
+"""What happens around a story's change: purging exactly the cached pages that show it.
+
+Signals call `purge_story` and friends; the purge itself runs after the transaction commits, so a
+reader can never refill the cache with the old version between the purge and the commit.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from .models import Article, Author, Byline, Correction, Section, Tag
+from .pagecache import bump
+
+# Pages that list stories from everywhere: any public story change may show there.
+SITE_WIDE = ["home", "feeds", "sitemaps", "archive", "search"]
+
+
+def purge(surfaces):
+    surfaces = list(surfaces)
+    transaction.on_commit(lambda: bump(surfaces))
+
+
+def story_surfaces(article):
+    """Every surface that shows this story as it is now."""
+    return [
+        f"article:{article.pk}",
+        f"section:{article.section_id}",
+        *(f"tag:{tag_id}" for tag_id in article.tags.values_list("pk", flat=True)),
+        *(f"author:{author_id}" for author_id in article.bylines.values_list("author_id", flat=True)),
+        *SITE_WIDE,
+    ]
+
+
+def purge_story(article, *also):
+    """Purge the pages of a story that readers can see, or could see before this change."""
+    purge([*story_surfaces(article), *also])
+
+
+def purge_everything():
+    """Section names, author names and topics appear on every page (navigation, bylines)."""
+    purge(["site"])
+
+
+def is_or_was_public(article, before=None):
+    return article.status == Article.Status.PUBLISHED or (before and before["status"] == Article.Status.PUBLISHED)
+
+
+@receiver([post_save, post_delete], sender=Byline)
+def byline_changed(sender, instance, **kwargs):
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article and is_or_was_public(article):
+        purge_story(article, f"author:{instance.author_id}")
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def tags_changed(sender, instance, action, pk_set, **kwargs):
+    if action == "pre_clear":
+        instance._cleared_tag_ids = list(instance.tags.values_list("pk", flat=True))
+    elif action in {"post_add", "post_remove", "post_clear"} and is_or_was_public(instance):
+        removed = pk_set or getattr(instance, "_cleared_tag_ids", [])
+        purge_story(instance, *(f"tag:{tag_id}" for tag_id in removed))
+
+
+@receiver([post_save, post_delete], sender=Correction)
+def correction_changed(sender, instance, **kwargs):
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article:
+        purge_story(article, "corrections")
+
+
+@receiver(pre_delete, sender=Article)
+def story_deleted(sender, instance, **kwargs):
+    if is_or_was_public(instance):
+        purge_story(instance)
+
+
+@receiver([post_save, post_delete], sender=Section)
+@receiver([post_save, post_delete], sender=Author)
+@receiver([post_save, post_delete], sender=Tag)
+def names_changed(sender, **kwargs):
+    purge_everything()
