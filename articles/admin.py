@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models.functions import Coalesce, Now
 
-from .models import Article, Author, Byline, Correction, Section, Tag
+from .models import Article, Author, Byline, Correction, Policy, Section, Tag
 
 
 @admin.register(Section)
@@ -54,7 +54,7 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-        ("Placement", {"fields": ["section", "article_type", "tags", "dateline", "source"]}),
+        ("Placement", {"fields": ["section", "article_type", "tags", "dateline", "source", "home_rank"]}),
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "updated_at"]}),
         (
             "Record",
@@ -98,3 +98,9 @@ class ArticleAdmin(admin.ModelAdmin):
             status=Article.Status.DRAFT, last_edited_by=request.user, modified_at=Now()
         )
         self.message_user(request, f"Unpublished {count} stories.", messages.SUCCESS)
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
