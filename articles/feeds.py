@@ -115,23 +115,30 @@ class LatestStoriesAtom(LatestStories):
     url_name = "articles:feed_atom"
 
 
-class SectionStories(LatestStories):
-    url_name = "articles:section_feed_rss"
+class OneOwnerStories(LatestStories):
+    """The feed of one section or one author, found by its slug."""
+
+    model = None
 
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
 
-    def title(self, section):
-        return f"{section.name} | {settings.SITE_NAME}"
+    def title(self, owner):
+        return f"{owner} | {settings.SITE_NAME}"
+
+    def link(self, owner):
+        return absolute_url(owner.get_absolute_url())
+
+    def feed_url(self, owner):
+        return absolute_url(reverse(self.url_name, kwargs={"slug": owner.slug}))
+
+
+class SectionStories(OneOwnerStories):
+    model = Section
+    url_name = "articles:section_feed_rss"
 
     def description(self, section):
         return section.description or f"The latest {section.name} stories from {settings.SITE_NAME}."
-
-    def link(self, section):
-        return absolute_url(section.get_absolute_url())
-
-    def feed_url(self, section):
-        return absolute_url(reverse(self.url_name, kwargs={"slug": section.slug}))
 
     def stories(self, section):
         return Article.objects.published().filter(section=section)
@@ -143,23 +150,12 @@ class SectionStoriesAtom(SectionStories):
     url_name = "articles:section_feed_atom"
 
 
-class AuthorStories(LatestStories):
+class AuthorStories(OneOwnerStories):
+    model = Author
     url_name = "articles:author_feed_rss"
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def title(self, author):
-        return f"{author.name} | {settings.SITE_NAME}"
 
     def description(self, author):
         return author.bio or f"Stories by {author.name} in {settings.SITE_NAME}."
-
-    def link(self, author):
-        return absolute_url(author.get_absolute_url())
-
-    def feed_url(self, author):
-        return absolute_url(reverse(self.url_name, kwargs={"slug": author.slug}))
 
     def stories(self, author):
         return Article.objects.published().filter(authors=author).distinct()

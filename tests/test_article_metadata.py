@@ -8,16 +8,10 @@ from articles.models import Article, Byline, Correction
 
 from .factories import ArticleFactory, AuthorFactory, BylineFactory, CorrectionFactory, SectionFactory, TagFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_identity")]
 
 SITE = "https://news.test"
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
-
-
-@pytest.fixture(autouse=True)
-def site_identity(settings):
-    settings.SITE_URL = SITE
-    settings.SITE_NAME = "Riverport Chronicle"
 
 
 def structured_data(client, article):

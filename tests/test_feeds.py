@@ -12,17 +12,11 @@ from articles.models import Article, Byline, Correction
 
 from .factories import ArticleFactory, AuthorFactory, BylineFactory, CorrectionFactory, SectionFactory, TagFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_identity")]
 
 SITE = "https://news.test"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
-
-
-@pytest.fixture(autouse=True)
-def site_url(settings):
-    settings.SITE_URL = SITE
-    settings.SITE_NAME = "Riverport Chronicle"
 
 
 @pytest.fixture

@@ -135,11 +135,18 @@ def test_corrections_page_lists_corrections_and_clarifications_newest_first_with
     assert 'href="/feeds/corrections/rss/"' in html
 
 
-def test_corrections_and_archive_pages_run_a_constant_number_of_queries(client, django_assert_max_num_queries):
+def test_listing_pages_run_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    author, tag = AuthorFactory(), TagFactory()
     for article in ArticleFactory.create_batch(25):
+        BylineFactory(article=article, author=author)
         BylineFactory(article=article)
+        article.tags.add(tag, TagFactory())
         CorrectionFactory(article=article)
         CorrectionFactory(article=article, kind=Correction.Kind.CLARIFICATION)
+
+    for url in [author.get_absolute_url(), tag.get_absolute_url()]:
+        with django_assert_max_num_queries(5):
+            assert client.get(url).status_code == 200
 
     with django_assert_max_num_queries(5):
         assert client.get("/corrections/").status_code == 200

@@ -8,18 +8,11 @@ from articles.models import Article
 
 from .factories import ArticleFactory, SectionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_identity")]
 
 SITE = "https://news.test"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
-
-
-@pytest.fixture(autouse=True)
-def site_identity(settings):
-    settings.SITE_URL = SITE
-    settings.SITE_NAME = "Riverport Chronicle"
-    settings.LANGUAGE_CODE = "en-gb"
 
 
 def parse(response):
