@@ -18,6 +18,7 @@ from .models import (
     Byline,
     Correction,
     EditingPresence,
+    Policy,
     Section,
     StaleArticle,
     StatusChange,
@@ -94,7 +95,7 @@ class ArticleAdmin(VersionAdmin):
     history_latest_first = True
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "base_version"]}),
-        ("Placement", {"fields": ["section", "article_type", "tags", "dateline", "source"]}),
+        ("Placement", {"fields": ["section", "article_type", "tags", "dateline", "source", "home_rank"]}),
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "substantive", "assigned_to"]}),
         ("Preview", {"fields": ["preview_links"]}),
         (
@@ -298,3 +299,9 @@ class ArticleAdmin(VersionAdmin):
     def withdraw(self, request, queryset):
         moved = self._move(request, queryset, Article.Status.WITHDRAWN, {Article.Status.PUBLISHED})
         self.message_user(request, f"Withdrew {moved} stories.", messages.SUCCESS)
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}

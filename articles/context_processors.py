@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .models import Section
+from .site import news_language
 
 
 def site(request):
@@ -9,4 +10,5 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "nav_sections": Section.objects.all(),
+        "news_language": news_language(),
     }

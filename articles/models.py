@@ -1,18 +1,24 @@
 import math
+import mimetypes
 import secrets
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from .sanitize import clean_html
+from .site import absolute_url, og_locale, publisher
 
 WORDS_PER_MINUTE = 230
+HOME_FEATURED_STORIES = 4
+HOME_STORIES_PER_SECTION = 4
 
 # First path segments the site uses itself; a section may not take them.
 RESERVED_SECTION_SLUGS = {
@@ -30,6 +36,8 @@ RESERVED_SECTION_SLUGS = {
     "corrections",
     "archive",
     "preview",
+    "policies",
+    "news-sitemap.xml",
 }
 
 
@@ -131,6 +139,55 @@ class ArticleQuerySet(models.QuerySet):
             models.Q(created_by=user) | models.Q(assigned_to=user) | models.Q(bylines__author__user=user)
         ).distinct()
 
+    def for_feed(self):
+        """Everything a feed entry carries (bylines, topics), in a constant number of queries."""
+        return self.for_listing().prefetch_related("tags")
+
+    def home_page(self):
+        """The home page: the lead, the featured stories and the newest few of each section, in one query.
+
+        Editors place stories with `home_rank` (1 leads); with nothing placed, the newest story leads.
+        """
+        newest_in_section = models.Window(
+            RowNumber(), partition_by=models.F("section"), order_by=models.F("published_at").desc()
+        )
+        stories = list(
+            self.annotate(section_rank=newest_in_section)
+            .annotate(
+                home_slot=models.Case(models.When(home_rank__isnull=False, then=0), default=models.F("section_rank"))
+            )
+            .filter(home_slot__lte=HOME_STORIES_PER_SECTION + HOME_FEATURED_STORIES + 1)
+            .order_by("-published_at", "-id")
+        )
+        placed = sorted((s for s in stories if s.home_rank is not None), key=lambda s: s.home_rank)
+        placed = placed[: HOME_FEATURED_STORIES + 1] or stories[:1]
+        lead, featured = (placed[0], placed[1:]) if placed else (None, [])
+        sections = {}
+        for story in stories:
+            if story not in placed:
+                sections.setdefault(story.section, []).append(story)
+        by_section = sorted(sections.items(), key=lambda item: (item[0].order, item[0].name))
+        return {
+            "lead": lead,
+            "featured": featured,
+            "sections": [
+                (section, section_stories[:HOME_STORIES_PER_SECTION]) for section, section_stories in by_section
+            ],
+        }
+
+    def related_to(self, article, limit=4):
+        """Stories sharing the most topics with `article`, then its section's newest; never `article` itself."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        shared_tags = models.Count("tags", filter=models.Q(tags__in=tag_ids)) if tag_ids else models.Value(0)
+        same_section = models.Case(models.When(section=article.section_id, then=1), default=0)
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(shared_tags=shared_tags, same_section=same_section)
+            .filter(models.Q(shared_tags__gt=0) | models.Q(section=article.section_id))
+            .select_related("section")
+            .order_by("-shared_tags", "-same_section", "-published_at", "-id")[:limit]
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -209,6 +266,13 @@ class Article(models.Model):
     )
     last_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    home_rank = models.PositiveSmallIntegerField(
+        "home page place",
+        null=True,
+        blank=True,
+        help_text="1 makes this the lead story on the home page; 2 to 5 feature it under the lead. "
+        "Leave empty to let it appear with its section's latest stories.",
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -324,6 +388,112 @@ class Article(models.Model):
         text = " ".join(strip_tags(self.body).split())
         return text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + "…"
 
+    @property
+    def canonical_url(self):
+        return absolute_url(self.get_absolute_url())
+
+    @property
+    def lead_image_file(self):
+        """The lead image's file, or None. `lead_image` arrives with the media work (issue 6): a file field
+        on the story or an image object holding one under `file`."""
+        image = getattr(self, "lead_image", None)
+        if image is not None and not isinstance(image, FieldFile):
+            image = getattr(image, "file", None)
+        return image if isinstance(image, FieldFile) and image else None
+
+    @property
+    def lead_image_url(self):
+        image = self.lead_image_file
+        if image is None:
+            return None
+        return absolute_url(image.url) if image.url.startswith("/") else image.url
+
+    @property
+    def lead_image_type(self):
+        image = self.lead_image_file
+        return image and (mimetypes.guess_type(image.name)[0] or "image/jpeg")
+
+    @property
+    def public_corrections(self):
+        """Corrections and clarifications (not routine updates), from the prefetched corrections."""
+        return [c for c in self.corrections.all() if c.kind != Correction.Kind.UPDATE]
+
+    @property
+    def last_modified(self):
+        """When anything readers see of the story last changed, for Last-Modified (corrections prefetched)."""
+        return max([self.modified_at, *(c.created_at for c in self.corrections.all())])
+
+    @property
+    def opengraph(self):
+        """Open Graph properties as (property, content) pairs; `article:tag` and `article:author` repeat."""
+        properties = [
+            ("og:type", "article"),
+            ("og:title", self.headline),
+            ("og:description", self.summary),
+            ("og:url", self.canonical_url),
+            ("og:site_name", settings.SITE_NAME),
+            ("og:locale", og_locale()),
+        ]
+        if self.lead_image_url:
+            properties.append(("og:image", self.lead_image_url))
+        properties += [
+            ("article:published_time", self.published_at.isoformat()),
+            ("article:modified_time", self.last_updated.isoformat()),
+            ("article:section", self.section.name),
+        ]
+        properties += [("article:author", absolute_url(b.author.get_absolute_url())) for b in self.bylines.all()]
+        properties += [("article:tag", tag.name) for tag in self.tags.all()]
+        return properties
+
+    @property
+    def twitter_card(self):
+        card = {
+            "twitter:card": "summary_large_image" if self.lead_image_url else "summary",
+            "twitter:title": self.headline,
+            "twitter:description": self.summary,
+        }
+        if self.lead_image_url:
+            card["twitter:image"] = self.lead_image_url
+        return card
+
+    @property
+    def schema_type(self):
+        return SCHEMA_TYPES.get(self.article_type, "NewsArticle")
+
+    @property
+    def structured_data(self):
+        """schema.org JSON-LD for search engines, as a dict; the template serialises it safely."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": self.schema_type,
+            "headline": self.headline,
+            "description": self.summary,
+            "url": self.canonical_url,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": self.canonical_url},
+            "datePublished": self.published_at.isoformat(),
+            "dateModified": self.last_updated.isoformat(),
+            "author": [
+                {"@type": "Person", "name": b.author.name, "url": absolute_url(b.author.get_absolute_url())}
+                for b in self.bylines.all()
+            ],
+            "publisher": publisher(),
+            "articleSection": self.section.name,
+            "keywords": [tag.name for tag in self.tags.all()],
+            "inLanguage": settings.LANGUAGE_CODE,
+            "wordCount": self.word_count,
+        }
+        if self.dateline:
+            data["dateline"] = self.dateline
+        if self.lead_image_url:
+            data["image"] = [self.lead_image_url]
+        corrections = self.public_corrections
+        if corrections:
+            data["correction"] = [
+                {"@type": "CorrectionComment", "text": c.note, "datePublished": c.created_at.isoformat()}
+                for c in corrections
+            ]
+        return data
+
 
 class Byline(models.Model):
     """One credit on a story: who, in what role, in the order the editor sets."""
@@ -348,6 +518,16 @@ class Byline(models.Model):
         return f"{self.get_role_display()} {self.author}"
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections and clarifications on stories readers may see, with what a listing shows of the story."""
+        return (
+            self.filter(article__in=Article.objects.published())
+            .exclude(kind=Correction.Kind.UPDATE)
+            .select_related("article__section")
+        )
+
+
 class Correction(models.Model):
     """A dated note on a published story, shown to readers in a labelled block."""
 
@@ -363,6 +543,8 @@ class Correction(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -440,3 +622,35 @@ class EditingPresence(models.Model):
             .select_related("user")
             .order_by("opened_at")
         )
+
+
+# schema.org's NewsArticle subtypes for the story types that have one.
+SCHEMA_TYPES = {
+    Article.Type.ANALYSIS: "AnalysisNewsArticle",
+    Article.Type.OPINION: "OpinionNewsArticle",
+    Article.Type.REVIEW: "ReviewNewsArticle",
+    Article.Type.EXPLAINER: "BackgroundNewsArticle",
+}
+
+
+class Policy(models.Model):
+    """A standing editorial text readers can consult, such as the corrections policy."""
+
+    CORRECTIONS = "corrections"
+
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text=f"The page's address; “{CORRECTIONS}” is the corrections policy."
+    )
+    body = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "policies"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:policy", kwargs={"slug": self.slug})

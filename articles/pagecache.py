@@ -123,7 +123,11 @@ class PageCacheMiddleware:
 
         key = page_key(request)
         entry = cache.get(key)
-        if entry and entry["valid_until"] > now_seconds() and current_generations(entry["surfaces"]) == entry["surfaces"]:
+        if (
+            entry
+            and entry["valid_until"] > now_seconds()
+            and current_generations(entry["surfaces"]) == entry["surfaces"]
+        ):
             response = entry["response"]
             response["X-Page-Cache"] = "hit"
             return response

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import Article, Author, Byline, Correction, Section, Tag
+from .models import Article, Author, Byline, Correction, Policy, Section, Tag
 from .pagecache import bump
 
 # Pages that list stories from everywhere: any public story change may show there.
@@ -79,3 +79,8 @@ def story_deleted(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Tag)
 def names_changed(sender, **kwargs):
     purge_everything()
+
+
+@receiver([post_save, post_delete], sender=Policy)
+def policy_changed(sender, instance, **kwargs):
+    purge([f"policy:{instance.pk}", "corrections"])

@@ -1,13 +1,21 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import conditional_page
+from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthArchiveView, YearArchiveView
 
-from .models import Article, Author, OldSlug, Section, Tag
+from .models import Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .pagecache import depends_on
 from .preview import article_for_token
+from .site import absolute_url
+from .sitemaps import SITEMAPS
 
 PAGE_SIZE = 20
 
@@ -23,11 +31,10 @@ def paginate(request, queryset):
 
 def home(request):
     depends_on(request, "home")
-    stories = list(Article.objects.published().for_listing()[: PAGE_SIZE + 1])
-    lead, latest = (stories[0], stories[1:]) if stories else (None, [])
-    return render(request, "articles/home.html", {"lead": lead, "latest": latest})
+    return render(request, "articles/home.html", Article.objects.published().for_listing().home_page())
 
 
+@conditional_page
 def article_detail(request, section, slug):
     article = Article.objects.published().for_detail().filter(slug=slug).first()
     if article is None:
@@ -45,7 +52,11 @@ def article_detail(request, section, slug):
         *(f"tag:{tag.pk}" for tag in article.tags.all()),
         *(f"author:{byline.author_id}" for byline in article.bylines.all()),
     )
-    return render(request, "articles/article_detail.html", {"article": article})
+    related = Article.objects.published().related_to(article)
+    response = render(request, "articles/article_detail.html", {"article": article, "related": related})
+    # conditional_page adds an ETag of the page itself and answers revalidations with 304.
+    response["Last-Modified"] = http_date(article.last_modified.timestamp())
+    return response
 
 
 def render_preview(request, article):
@@ -100,3 +111,70 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class StoryArchive:
+    """Published stories by publication date, paginated like every listing; an empty period is a 404."""
+
+    date_field = "published_at"
+    paginate_by = PAGE_SIZE
+    allow_empty = False
+    month_format = "%m"
+    template_name = "articles/article_archive.html"
+
+    def get_queryset(self):
+        depends_on(self.request, "archive")
+        return Article.objects.published().for_listing()
+
+
+class Archive(StoryArchive, ArchiveIndexView):
+    allow_empty = True
+
+
+class YearArchive(StoryArchive, YearArchiveView):
+    make_object_list = True
+
+
+class MonthArchive(StoryArchive, MonthArchiveView):
+    pass
+
+
+class DayArchive(StoryArchive, DayArchiveView):
+    pass
+
+
+def corrections(request):
+    depends_on(request, "corrections")
+    page = paginate(request, Correction.objects.public())
+    policy = Policy.objects.filter(slug=Policy.CORRECTIONS).first()
+    return render(request, "articles/corrections.html", {"page": page, "policy": policy})
+
+
+def policy_detail(request, slug):
+    policy = get_object_or_404(Policy, slug=slug)
+    depends_on(request, f"policy:{policy.pk}")
+    return render(request, "articles/policy_detail.html", {"policy": policy})
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /ckeditor/",
+        f"Sitemap: {absolute_url(reverse('sitemap_index'))}",
+        f"Sitemap: {absolute_url(reverse('news_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def sitemap_index(request):
+    """Django's sitemap index, but with URLs on SITE_URL rather than the request's host."""
+    depends_on(request, "sitemaps")
+    entries = []
+    for name, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        url = absolute_url(reverse("sitemap", kwargs={"section": name}))
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(url, lastmod))
+        entries += [SitemapIndexItem(f"{url}?p={n}", lastmod) for n in range(2, sitemap.paginator.num_pages + 1)]
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")

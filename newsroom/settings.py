@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "ckeditor",
     "ckeditor_uploader",
     "reversion",
@@ -185,3 +186,9 @@ SILENCED_SYSTEM_CHECKS = [
     # (articles/sanitize.py), uploads are images only, and no `allowedContent: true`.
     "ckeditor.W001",
 ]
+
+# Distribution: feeds, sitemaps and structured data (README, "Configuration").
+# Full story text in feeds (sanitised like the page) or only the standfirst.
+FEED_FULL_TEXT = env_bool("FEED_FULL_TEXT", False)
+# The publisher's logo in structured data: a static file path.
+PUBLISHER_LOGO = os.environ.get("PUBLISHER_LOGO", "img/publisher-logo.png")

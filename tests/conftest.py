@@ -50,3 +50,12 @@ def pytest_sessionfinish(session, exitstatus):
     if REQUIRE_ALL and skipped and exitstatus == 0:
         reporter.write_line(f"NEWSROOM_REQUIRE_ALL_TESTS=1 and {skipped} tests skipped: the run fails.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def site_identity(settings):
+    """A site whose public URL differs from the test server's host, as in production."""
+    settings.SITE_URL = "https://news.test"
+    settings.SITE_NAME = "Riverport Chronicle"
+    settings.LANGUAGE_CODE = "en-gb"
+    return settings.SITE_URL

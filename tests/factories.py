@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Section, Tag
+from articles.models import Article, Author, Byline, Correction, Section, Tag
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -58,6 +58,14 @@ class BylineFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     author = factory.SubFactory(AuthorFactory)
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    note = factory.Sequence(lambda n: f"An earlier version misstated figure {n}.")
 
 
 def staff_user(role, username=None):

@@ -29,7 +29,8 @@ def test_sample_wire_story_imports_as_one_story_with_ten_paragraphs(client):
     assert article.section.slug == "world"
     assert [str(byline) for byline in article.bylines.all()] == ["By Wire staff"]
     page = client.get(article.get_absolute_url()).content.decode()
-    assert page.count(SAMPLE_HEADLINE.replace("'", "&#x27;")) == 2  # <title> and <h1>, never in the body
+    # <title>, <h1>, og:title and twitter:title, never in the body
+    assert page.count(SAMPLE_HEADLINE.replace("'", "&#x27;")) == 4
 
 
 def test_sample_reads_well_after_wire_tidying():

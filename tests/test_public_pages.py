@@ -59,10 +59,10 @@ def test_article_page_query_count_does_not_grow_with_bylines_and_tags(client, dj
         BylineFactory(article=big, position=position)
         big.tags.add(TagFactory())
 
-    # article + section, bylines + authors, tags, corrections, the section navigation
-    with django_assert_num_queries(5):
+    # article + section, bylines + authors, tags, corrections, related stories, the section navigation
+    with django_assert_num_queries(6):
         assert client.get(small.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(big.get_absolute_url()).status_code == 200
 
 

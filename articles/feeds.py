@@ -1,0 +1,228 @@
+"""RSS 2.0 and Atom feeds: the whole site, each section, each author, and the corrections."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+
+from .models import Article, Author, Correction, Section
+from .pagecache import depends_on
+from .site import absolute_url
+
+FEED_SIZE = 30
+
+
+class NewsRssFeed(Rss201rev2Feed):
+    """RSS 2.0 that credits every byline (`dc:creator`) and carries the full text in `content:encoded`."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, _url in item.get("bylines", []):
+            handler.addQuickElement("dc:creator", name)
+        if item.get("content_html"):
+            handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class NewsAtomFeed(Atom1Feed):
+    """Atom with one `author` per byline and the full text in `content`."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, url in item.get("bylines", []):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", url)
+            handler.endElement("author")
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+class LatestStories(Feed):
+    feed_type = NewsRssFeed
+    url_name = "articles:feed_rss"
+
+    def __call__(self, request, *args, **kwargs):
+        depends_on(request, "feeds")
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def description(self, obj=None):
+        return f"The latest stories from {settings.SITE_NAME}."
+
+    def link(self, obj=None):
+        return absolute_url(reverse("articles:home"))
+
+    def feed_url(self, obj=None):
+        return absolute_url(reverse(self.url_name))
+
+    def author_name(self, obj=None):
+        # Atom needs an author for entries without a byline.
+        return settings.SITE_NAME
+
+    def stories(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return self.stories(obj).for_feed()[:FEED_SIZE]
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        return article.summary
+
+    def item_link(self, article):
+        return article.canonical_url
+
+    def item_guid(self, article):
+        return article.canonical_url
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.last_updated
+
+    def item_categories(self, article):
+        return [article.section.name, *(tag.name for tag in article.tags.all())]
+
+    def item_enclosures(self, article):
+        image = article.lead_image_file
+        if image is None:
+            return []
+        try:
+            length = str(image.size)
+        except OSError:  # the file is missing from storage: still announce the image
+            length = "0"
+        return [Enclosure(article.lead_image_url, length, article.lead_image_type)]
+
+    def item_extra_kwargs(self, article):
+        return {
+            "bylines": [(b.author.name, absolute_url(b.author.get_absolute_url())) for b in article.bylines.all()],
+            # The body is sanitised on every save (articles/sanitize.py), so it is as safe as the page.
+            "content_html": article.body if settings.FEED_FULL_TEXT else None,
+        }
+
+
+class LatestStoriesAtom(LatestStories):
+    feed_type = NewsAtomFeed
+    subtitle = LatestStories.description
+    url_name = "articles:feed_atom"
+
+
+class OneOwnerStories(LatestStories):
+    """The feed of one section or one author, found by its slug."""
+
+    model = None
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model, slug=slug)
+
+    def title(self, owner):
+        return f"{owner} | {settings.SITE_NAME}"
+
+    def link(self, owner):
+        return absolute_url(owner.get_absolute_url())
+
+    def feed_url(self, owner):
+        return absolute_url(reverse(self.url_name, kwargs={"slug": owner.slug}))
+
+
+class SectionStories(OneOwnerStories):
+    model = Section
+    url_name = "articles:section_feed_rss"
+
+    def description(self, section):
+        return section.description or f"The latest {section.name} stories from {settings.SITE_NAME}."
+
+    def stories(self, section):
+        return Article.objects.published().filter(section=section)
+
+
+class SectionStoriesAtom(SectionStories):
+    feed_type = NewsAtomFeed
+    subtitle = SectionStories.description
+    url_name = "articles:section_feed_atom"
+
+
+class AuthorStories(OneOwnerStories):
+    model = Author
+    url_name = "articles:author_feed_rss"
+
+    def description(self, author):
+        return author.bio or f"Stories by {author.name} in {settings.SITE_NAME}."
+
+    def stories(self, author):
+        return Article.objects.published().filter(authors=author).distinct()
+
+
+class AuthorStoriesAtom(AuthorStories):
+    feed_type = NewsAtomFeed
+    subtitle = AuthorStories.description
+    url_name = "articles:author_feed_atom"
+
+
+class Corrections(Feed):
+    feed_type = NewsRssFeed
+    url_name = "articles:corrections_feed_rss"
+
+    def __call__(self, request, *args, **kwargs):
+        depends_on(request, "corrections")
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self):
+        return f"Corrections | {settings.SITE_NAME}"
+
+    def description(self):
+        return f"Corrections and clarifications to stories in {settings.SITE_NAME}, newest first."
+
+    def link(self):
+        return absolute_url(reverse("articles:corrections"))
+
+    def feed_url(self):
+        return absolute_url(reverse(self.url_name))
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def items(self):
+        return Correction.objects.public()[:FEED_SIZE]
+
+    def item_title(self, correction):
+        return f"{correction.get_kind_display()}: {correction.article.headline}"
+
+    def item_description(self, correction):
+        return correction.note
+
+    def item_link(self, correction):
+        return correction.article.canonical_url
+
+    def item_guid(self, correction):
+        return absolute_url(f"{reverse('articles:corrections')}#correction-{correction.pk}")
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, correction):
+        return correction.created_at
+
+    def item_updateddate(self, correction):
+        return correction.created_at
+
+    def item_categories(self, correction):
+        return [correction.get_kind_display()]
+
+
+class CorrectionsAtom(Corrections):
+    feed_type = NewsAtomFeed
+    subtitle = Corrections.description
+    url_name = "articles:corrections_feed_atom"
