@@ -140,9 +140,9 @@ class PageCacheMiddleware:
         return response
 
     def store(self, key, surfaces, response):
-        # Downstream caches (CDN, the nginx front) may keep a page for a second and serve it stale
-        # briefly while they fetch a fresh one; this cache is the one purged precisely.
-        patch_cache_control(response, public=True, max_age=0, s_maxage=1, stale_while_revalidate=5)
+        # Downstream caches (browsers, a CDN, the nginx front) may keep a page for a second and serve it
+        # stale briefly while they fetch a fresh one; this cache is the one purged precisely.
+        patch_cache_control(response, public=True, max_age=1, s_maxage=1, stale_while_revalidate=5)
         valid_until = now_seconds() + settings.PAGE_CACHE_SECONDS
         next_change = next_scheduled_change()
         if next_change:
