@@ -48,12 +48,13 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     search_fields = ["headline", "standfirst", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["tags"]
+    autocomplete_fields = ["tags", "lead_image"]
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["word_count", "created_at", "created_by", "modified_at", "last_edited_by"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        ("Photo", {"fields": ["lead_image"]}),
         ("Placement", {"fields": ["section", "article_type", "tags", "dateline", "source"]}),
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "updated_at"]}),
         (

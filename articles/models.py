@@ -1,4 +1,5 @@
 import math
+import re
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.utils.text import slugify
 from .sanitize import clean_html
 
 WORDS_PER_MINUTE = 230
+# An <img> whose alt is missing or blank, in sanitised HTML (nh3 writes every attribute in double quotes).
+BODY_IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=\"[^\"]*[^\"\s])[^>]*>")
 
 # First path segments the site uses itself; a section may not take them.
 RESERVED_SECTION_SLUGS = {
@@ -110,7 +113,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a story card shows, in a constant number of queries."""
         bylines = models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        return self.select_related("section").prefetch_related(bylines)
+        return self.select_related("section", "lead_image").prefetch_related(bylines)
 
 
 class Article(models.Model):
@@ -138,6 +141,15 @@ class Article(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+    lead_image = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Shown at the top of the story, on story cards and when the story is shared. "
+        "Choose from the library or upload one with the + button.",
+    )
     dateline = models.CharField(max_length=120, blank=True, help_text="Where the story was filed, e.g. MINSK.")
     source = models.CharField(
         max_length=120, blank=True, help_text="Credit line for copy from elsewhere, e.g. a wire agency."
@@ -208,6 +220,21 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.PUBLISHED:
+            self.check_pictures_are_described()
+
+    def check_pictures_are_described(self):
+        """Readers who cannot see a picture are told what it shows: a published story's pictures need alt text."""
+        errors = {}
+        if self.lead_image_id and not self.lead_image.alt_text:
+            errors["lead_image"] = "This picture has no alt text: describe it in the library before publishing."
+        if BODY_IMAGE_WITHOUT_ALT.search(clean_html(self.body)):
+            errors["body"] = "A picture in the body has no alt text: open it and fill in “Alternative Text”."
+        if errors:
+            raise ValidationError(errors)
 
     def is_published(self):
         now = timezone.now()

@@ -52,4 +52,6 @@ def clean_html(html):
         # Every link gets rel="noopener": needed on external links, harmless on internal ones.
         link_rel="noopener",
         strip_comments=True,
+        # Body pictures sit below the headline and lead picture: the browser fetches them as readers scroll.
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
     ).strip()
