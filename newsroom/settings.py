@@ -176,6 +176,7 @@ CKEDITOR_BROWSE_SHOW_DIRS = False
 CKEDITOR_CONFIGS = {
     "default": {
         # Picture sizes as width/height attributes (kept by the sanitiser), not inline styles (dropped).
+        "extraAllowedContent": "img[width,height]",
         "disallowedContent": "img{width,height,float,border*,margin*}",
         "toolbar": "Newsroom",
         "toolbar_Newsroom": [
