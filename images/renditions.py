@@ -11,7 +11,6 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image as PillowImage
-from PIL import ImageOps
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,9 @@ def make_renditions(image):
 
 
 def encode(picture, rendition, icc_profile=None):
-    resized = ImageOps.fit(picture, (rendition.width, rendition.height), PillowImage.Resampling.LANCZOS)
+    # The crop already has the rendition's ratio; reducing_gap shrinks in two steps, much faster, same look.
+    size = (rendition.width, rendition.height)
+    resized = picture.resize(size, PillowImage.Resampling.LANCZOS, reducing_gap=3.0)
     out = io.BytesIO()
     if rendition.format == "jpeg":
         if resized.mode != "RGB":

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image as PillowImage
 
+from articles.models import Article
 from images import validation
 from images.models import Image
 from images.renditions import SHAPES, crop_box, renditions
@@ -316,3 +318,14 @@ def test_article_form_offers_the_library_with_an_upload_button(admin_client):
     html = admin_client.get(reverse("admin:articles_article_add")).content.decode()
 
     assert 'id="id_lead_image"' in html and 'id="add_id_lead_image"' in html
+
+
+def test_demo_stories_get_their_drawn_pictures_once(media_root):
+    call_command("load_demo", "--no-admin")
+    call_command("load_demo", "--no-admin")
+
+    pictured = Article.objects.exclude(lead_image=None).select_related("lead_image")
+    assert pictured.count() == Image.objects.count() == 4
+    for article in pictured:
+        assert article.lead_image.alt_text and article.lead_image.caption and article.lead_image.credit
+        assert (Path(media_root) / article.lead_image.share_rendition.name).is_file()
