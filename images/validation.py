@@ -55,8 +55,8 @@ def check_pixels(width, height, frames=1):
 
 
 def too_many_pixels_message(width=None, height=None):
-    size = f"{width:,} × {height:,} pixels" if width else "too many pixels"
-    return f"This picture is {size}; the limit is {MAX_PIXELS // 1_000_000} megapixels. Resize it and try again."
+    size = f"is {width:,} × {height:,} pixels" if width else "has far too many pixels"
+    return f"This picture {size}; the limit is {MAX_PIXELS // 1_000_000} megapixels. Resize it and try again."
 
 
 def reencode(format, info, frames):

@@ -23,6 +23,9 @@ def test_editor_uploads_a_picture_through_ckeditors_image_dialog(live_server, dj
     buffer = io.BytesIO()
     PillowImage.new("RGB", (1600, 1000), "darkgreen").save(buffer, "JPEG")
     photo.write_bytes(buffer.getvalue())
+    fake = tmp_path / "logo.jpg"
+    fake.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    alerts = []
 
     with open_browser() as page:
         log_in(page, live_server, *EDITOR)
@@ -33,7 +36,15 @@ def test_editor_uploads_a_picture_through_ckeditors_image_dialog(live_server, dj
         page.click("a.cke_button__image")
         dialog = page.locator(".cke_dialog")
         dialog.locator("a.cke_dialog_tab", has_text="Upload").click()
-        dialog.frame_locator("iframe.cke_dialog_ui_input_file").locator("input[type=file]").set_input_files(photo)
+        file_input = dialog.frame_locator("iframe.cke_dialog_ui_input_file").locator("input[type=file]")
+        page.on("dialog", lambda alert: (alerts.append(alert.message), alert.accept()))
+        file_input.set_input_files(fake)
+        dialog.locator("a.cke_dialog_ui_fileButton").click()
+        for _ in range(150):  # CKEditor shows the server's refusal in an alert, once its request returns
+            if alerts:
+                break
+            page.wait_for_timeout(100)
+        file_input.set_input_files(photo)
         dialog.locator("a.cke_dialog_ui_fileButton").click()
         url_field = dialog.locator("input.cke_dialog_ui_input_text").first
         page.wait_for_function(
@@ -53,6 +64,7 @@ def test_editor_uploads_a_picture_through_ckeditors_image_dialog(live_server, dj
         natural_width = page.eval_on_selector(".story__body img", "img => img.complete && img.naturalWidth")
         page.screenshot(path=ARTIFACTS / "public-article-with-body-picture.png", full_page=True)
 
+    assert len(alerts) == 1 and "not a complete JPEG, PNG, WebP or GIF picture" in alerts[0]
     image = Image.objects.get()
     assert inserted_url == image.body_url
     assert re.fullmatch(r"/media/renditions/[0-9a-f]{32}/960x600\.jpg", inserted_url)

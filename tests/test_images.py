@@ -356,3 +356,15 @@ def test_media_goes_to_s3_compatible_storage_when_a_bucket_is_configured():
     )
 
     assert result.stdout.split()[-2:] == ["S3Storage", "https://media.example.org/media/a/b.jpg"], result.stderr
+
+
+def test_lead_picture_uploaded_from_the_story_form_pop_up_comes_back_selected(admin_client):
+    """The + beside "Lead image" opens the library form as a pop-up; saving it hands the new picture back."""
+    url = f"{reverse('admin:images_image_add')}?_to_field=id&_popup=1"
+    data = {"file": SimpleUploadedFile("quay.jpg", picture("JPEG")), "alt_text": "The quay", "_popup": "1"}
+
+    response = admin_client.post(url, {**data, "_to_field": "id", "caption": "", "credit": ""})
+
+    image = Image.objects.get()
+    assert response.status_code == 200
+    assert f"&quot;value&quot;: &quot;{image.pk}&quot;" in response.content.decode()
