@@ -89,6 +89,8 @@ def make_renditions(image):
     if not missing:
         return
     with image.file.open("rb") as source, PillowImage.open(source) as picture:
+        # JPEG can decode straight at 1/2, 1/4 or 1/8 scale: ask for no less than every shape needs.
+        picture.draft("RGB", (max(SHAPES["lead"].widths),) * 2)
         picture.load()
         for shape_name, rendition in missing:
             box = crop_box(picture.width, picture.height, SHAPES[shape_name].ratio, image.focal_point)

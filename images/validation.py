@@ -35,7 +35,11 @@ def clean_upload(upload):
             warnings.simplefilter("error", PillowImage.DecompressionBombWarning)
             picture = PillowImage.open(upload, formats=list(FORMATS))
             check_pixels(picture.width, picture.height, getattr(picture, "n_frames", 1))
-            frames = [frame.copy() for frame in ImageSequence.Iterator(picture)]
+            if picture.format == "GIF":
+                frames = [frame.copy() for frame in ImageSequence.Iterator(picture)]
+            else:
+                picture.load()  # decodes every byte: a damaged or cut-short file fails here
+                frames = [picture]
     except ValidationError:
         raise
     except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning) as exc:
@@ -61,8 +65,8 @@ def too_many_pixels_message(width=None, height=None):
 
 def reencode(format, info, frames):
     kept = {key: value for key, value in info.items() if key in KEPT_INFO}
-    frames = [ImageOps.exif_transpose(frame) for frame in frames]
     for frame in frames:
+        ImageOps.exif_transpose(frame, in_place=True)
         frame.info = dict(kept)
     out = io.BytesIO()
     first, rest = frames[0], frames[1:]

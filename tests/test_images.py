@@ -368,3 +368,26 @@ def test_lead_picture_uploaded_from_the_story_form_pop_up_comes_back_selected(ad
     image = Image.objects.get()
     assert response.status_code == 200
     assert f"&quot;value&quot;: &quot;{image.pk}&quot;" in response.content.decode()
+
+
+def test_animated_gif_keeps_its_frames_and_gets_still_renditions(admin_client, media_root):
+    frames = [PillowImage.new("RGB", (300, 200), color) for color in ("red", "green", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0)
+
+    add_to_library(admin_client, "loop.gif", buffer.getvalue())
+
+    image = Image.objects.get()
+    with PillowImage.open(Path(media_root) / image.file.name) as stored:
+        assert stored.format == "GIF" and stored.n_frames == 3
+    assert (Path(media_root) / renditions(image, "card")[0].name).is_file()
+
+
+@pytest.mark.parametrize("format", ["PNG", "WEBP", "GIF"])
+def test_cut_short_pictures_of_every_format_are_refused(admin_client, media_root, format):
+    whole = picture(format, (600, 400), color=None)
+
+    response = add_to_library(admin_client, f"cut.{format.lower()}", whole[: len(whole) // 2])
+
+    assert "not a complete JPEG, PNG, WebP or GIF picture" in response.content.decode()
+    assert Image.objects.count() == 0 and stored_files(media_root) == []
