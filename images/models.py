@@ -3,11 +3,13 @@ import uuid
 from django.conf import settings
 from django.core.files.images import get_image_dimensions
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from .renditions import FALLBACK_WIDTH, make_renditions, renditions
+from .renditions import FALLBACK_WIDTH, delete_renditions, make_renditions, renditions
 
 
 def library_path(image, filename):
@@ -122,6 +124,13 @@ class Image(models.Model):
         """Absolute URL of the share-sized JPEG (1200 x 630 when the picture is that large), for og:image."""
         url = self.share_rendition.url
         return url if "://" in url else f"{settings.SITE_URL}{url}"
+
+
+@receiver(post_delete, sender=Image)
+def delete_files_after_commit(sender, instance, **kwargs):
+    """A picture deleted from the library takes its file and renditions along, once the deletion is final."""
+    name = instance.file.name
+    transaction.on_commit(lambda: (instance.file.storage.delete(name), delete_renditions(name)))
 
 
 def srcset(renditions):

@@ -98,6 +98,17 @@ def make_renditions(image):
             default_storage.save(rendition.name, ContentFile(content))
 
 
+def delete_renditions(original_name):
+    """Remove every rendition ever made of a picture, whatever focal point it was cropped for."""
+    folder = f"renditions/{PurePosixPath(original_name).stem}"
+    try:
+        names = default_storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return
+    for name in names:
+        default_storage.delete(f"{folder}/{name}")
+
+
 def encode(picture, rendition, icc_profile=None):
     # The crop already has the rendition's ratio; reducing_gap shrinks in two steps, much faster, same look.
     size = (rendition.width, rendition.height)

@@ -391,3 +391,22 @@ def test_cut_short_pictures_of_every_format_are_refused(admin_client, media_root
 
     assert "not a complete JPEG, PNG, WebP or GIF picture" in response.content.decode()
     assert Image.objects.count() == 0 and stored_files(media_root) == []
+
+
+def test_deleting_a_picture_removes_its_files_but_not_one_in_use(
+    admin_client, media_root, django_capture_on_commit_callbacks
+):
+    unused, used = ImageFactory(), ImageFactory()
+    ArticleFactory(lead_image=used)
+    unused.focal_x = 10
+    unused.save()  # a second set of crops under new names
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:images_image_delete", args=[unused.pk]), {"post": "yes"})
+        refused = admin_client.post(reverse("admin:images_image_delete", args=[used.pk]), {"post": "yes"})
+
+    assert list(Image.objects.all()) == [used]
+    assert "Cannot delete" in refused.content.decode()
+    stem = Path(unused.file.name).stem
+    assert [path for path in stored_files(media_root) if stem in str(path)] == []
+    assert (Path(media_root) / used.file.name).is_file()
