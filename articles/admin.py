@@ -90,11 +90,12 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "published_at"
     search_fields = ["headline", "standfirst", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["tags"]
+    autocomplete_fields = ["tags", "lead_image"]
     actions = ["submit_for_review", "publish", "unpublish", "withdraw"]
     history_latest_first = True
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "base_version"]}),
+        ("Photo", {"fields": ["lead_image"]}),
         ("Placement", {"fields": ["section", "article_type", "tags", "dateline", "source", "home_rank"]}),
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "substantive", "assigned_to"]}),
         ("Preview", {"fields": ["preview_links"]}),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -97,14 +98,14 @@ class LatestStories(Feed):
         return [article.section.name, *(tag.name for tag in article.tags.all())]
 
     def item_enclosures(self, article):
-        image = article.lead_image_file
-        if image is None:
+        if not article.lead_image_id:
             return []
+        share = article.lead_image.share_rendition
         try:
-            length = str(image.size)
+            length = str(default_storage.size(share.name))
         except OSError:  # the file is missing from storage: still announce the image
             length = "0"
-        return [Enclosure(article.lead_image_url, length, article.lead_image_type)]
+        return [Enclosure(article.lead_image_url, length, "image/jpeg")]
 
     def item_extra_kwargs(self, article):
         return {

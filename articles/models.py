@@ -1,12 +1,11 @@
 import math
-import mimetypes
+import re
 import secrets
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.fields.files import FieldFile
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,8 @@ from .site import absolute_url, og_locale, publisher
 WORDS_PER_MINUTE = 230
 HOME_FEATURED_STORIES = 4
 HOME_STORIES_PER_SECTION = 4
+# An <img> whose alt is missing or blank, in sanitised HTML (nh3 writes every attribute in double quotes).
+BODY_IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=\"[^\"]*[^\"\s])[^>]*>")
 
 # First path segments the site uses itself; a section may not take them.
 RESERVED_SECTION_SLUGS = {
@@ -127,7 +128,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a story card shows, in a constant number of queries."""
         bylines = models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        return self.select_related("section").prefetch_related(bylines)
+        return self.select_related("section", "lead_image").prefetch_related(bylines)
 
     def for_detail(self):
         """Everything the article page shows, in a constant number of queries."""
@@ -214,6 +215,15 @@ class Article(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+    lead_image = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Shown at the top of the story, on story cards and when the story is shared. "
+        "Choose from the library or upload one with the + button.",
+    )
     dateline = models.CharField(max_length=120, blank=True, help_text="Where the story was filed, e.g. MINSK.")
     source = models.CharField(
         max_length=120, blank=True, help_text="Credit line for copy from elsewhere, e.g. a wire agency."
@@ -346,6 +356,21 @@ class Article(models.Model):
     def is_owned_by(self, user):
         return Article.objects.owned_by(user).filter(pk=self.pk).exists()
 
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.PUBLISHED:
+            self.check_pictures_are_described()
+
+    def check_pictures_are_described(self):
+        """Readers who cannot see a picture are told what it shows: a published story's pictures need alt text."""
+        errors = {}
+        if self.lead_image_id and not self.lead_image.alt_text:
+            errors["lead_image"] = "This picture has no alt text: describe it in the library before publishing."
+        if BODY_IMAGE_WITHOUT_ALT.search(clean_html(self.body)):
+            errors["body"] = "A picture in the body has no alt text: open it and fill in “Alternative Text”."
+        if errors:
+            raise ValidationError(errors)
+
     def is_published(self):
         now = timezone.now()
         return (
@@ -393,25 +418,9 @@ class Article(models.Model):
         return absolute_url(self.get_absolute_url())
 
     @property
-    def lead_image_file(self):
-        """The lead image's file, or None. `lead_image` arrives with the media work (issue 6): a file field
-        on the story or an image object holding one under `file`."""
-        image = getattr(self, "lead_image", None)
-        if image is not None and not isinstance(image, FieldFile):
-            image = getattr(image, "file", None)
-        return image if isinstance(image, FieldFile) and image else None
-
-    @property
     def lead_image_url(self):
-        image = self.lead_image_file
-        if image is None:
-            return None
-        return absolute_url(image.url) if image.url.startswith("/") else image.url
-
-    @property
-    def lead_image_type(self):
-        image = self.lead_image_file
-        return image and (mimetypes.guess_type(image.name)[0] or "image/jpeg")
+        """The share-sized rendition of the lead picture (absolute URL), for og:image, JSON-LD and feeds."""
+        return self.lead_image.share_url if self.lead_image_id else None
 
     @property
     def public_corrections(self):
@@ -434,8 +443,14 @@ class Article(models.Model):
             ("og:site_name", settings.SITE_NAME),
             ("og:locale", og_locale()),
         ]
-        if self.lead_image_url:
-            properties.append(("og:image", self.lead_image_url))
+        if self.lead_image_id:
+            share = self.lead_image.share_rendition
+            properties += [
+                ("og:image", self.lead_image_url),
+                ("og:image:width", share.width),
+                ("og:image:height", share.height),
+                ("og:image:alt", self.lead_image.alt_text),
+            ]
         properties += [
             ("article:published_time", self.published_at.isoformat()),
             ("article:modified_time", self.last_updated.isoformat()),

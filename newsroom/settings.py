@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "reversion",
     "articles",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Shared media for several app servers: S3-compatible object storage when a bucket is named
+# (README, "Photos"). boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment itself.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_S3_LOCATION", "media"),
+            # Public, never-changing names: plain URLs a CDN can cache, no expiring signatures.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
 # Behind a TLS-terminating proxy (see README, "Deploy").
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -163,6 +182,9 @@ CKEDITOR_IMAGE_BACKEND = "pillow"
 CKEDITOR_BROWSE_SHOW_DIRS = False
 CKEDITOR_CONFIGS = {
     "default": {
+        # Picture sizes as width/height attributes (kept by the sanitiser), not inline styles (dropped).
+        "extraAllowedContent": "img[width,height]",
+        "disallowedContent": "img{width,height,float,border*,margin*}",
         "toolbar": "Newsroom",
         "toolbar_Newsroom": [
             ["Format"],

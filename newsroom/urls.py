@@ -1,29 +1,22 @@
-from ckeditor_uploader import views as ckeditor_views
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.pagecache import with_surfaces
 from articles.sitemaps import SITEMAPS, NewsSitemap
 from articles.views import healthz, robots_txt, sitemap_index
+from images import views as image_views
 
 admin.site.site_header = f"{settings.SITE_NAME}: editorial"
 admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # django-ckeditor's own URLs, except that CKEditor's upload tab reads the upload's answer in a
-    # same-origin frame: only that view may be framed, the rest of the site sends DENY.
-    path(
-        "ckeditor/upload/",
-        xframe_options_sameorigin(staff_member_required(ckeditor_views.upload)),
-        name="ckeditor_upload",
-    ),
-    path("ckeditor/browse/", never_cache(staff_member_required(ckeditor_views.browse)), name="ckeditor_browse"),
+    # django-ckeditor's URL names, answered by the picture library: uploads pass the library's checks
+    # (images/validation.py) and browsing lists the library. Staff only.
+    path("ckeditor/upload/", image_views.ckeditor_upload, name="ckeditor_upload"),
+    path("ckeditor/browse/", image_views.ckeditor_browse, name="ckeditor_browse"),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
@@ -43,9 +36,7 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.SERVE_MEDIA:
-    # Local demo only: in production the proxy or object storage serves media (README, "Deploy").
-    from django.urls import re_path
-    from django.views.static import serve
-
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.MEDIA_URL.startswith("/"):
+    # Answers only when SERVE_MEDIA is on (one-machine setups); else the web server or object storage
+    # serves media (README, "Photos").
+    urlpatterns.insert(0, path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", image_views.media, name="media"))

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Correction, Section, Tag
+from images.models import Image
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -75,3 +76,13 @@ def staff_user(role, username=None):
     user = UserFactory(username=username or role.lower(), is_staff=True)
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    file = factory.django.ImageField(width=1600, height=1000, format="JPEG", color="teal")
+    alt_text = "Ferry passengers on the quay at dusk"
+    caption = "The last ferry leaves Riverport."
+    credit = "Jonas Berg / The Newsroom"

@@ -3,14 +3,18 @@ from datetime import timedelta
 
 import feedparser
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db.models import ImageField
-from django.db.models.fields.files import ImageFieldFile
 
 from articles.models import Article, Byline, Correction
 
-from .factories import ArticleFactory, AuthorFactory, BylineFactory, CorrectionFactory, SectionFactory, TagFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    CorrectionFactory,
+    ImageFactory,
+    SectionFactory,
+    TagFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_identity")]
 
@@ -79,23 +83,18 @@ def test_feeds_carry_the_full_sanitised_text_when_the_setting_asks(client, setti
     assert atom.entries[0].content[0].value == "<p>Full text of the ferry story.</p>"
 
 
-def test_feed_announces_the_lead_image_as_an_enclosure(client, settings, tmp_path, monkeypatch, story):
-    """Article.lead_image arrives with issue 6; until then a stored file stands in for it."""
-    settings.MEDIA_ROOT = tmp_path
-    name = default_storage.save("images/ferry.jpg", ContentFile(b"x" * 2048))
-    field = ImageField(upload_to="images/")
-    field.name = "lead_image"
-    monkeypatch.setattr(
-        Article, "lead_image", property(lambda article: ImageFieldFile(article, field, name)), raising=False
-    )
+def test_feed_announces_the_lead_image_as_an_enclosure(client, story):
+    story.lead_image = ImageFactory()
+    story.save()
+    share = story.lead_image.share_rendition
 
     entry = feedparser.parse(client.get("/feeds/rss/").content).entries[0]
     html = client.get(story.get_absolute_url()).content.decode()
 
-    assert entry.enclosures[0].href == f"{SITE}/media/images/ferry.jpg"
-    assert entry.enclosures[0].length == "2048"
+    assert entry.enclosures[0].href == f"{SITE}/media/{share.name}"
+    assert int(entry.enclosures[0].length) > 1000
     assert entry.enclosures[0].type == "image/jpeg"
-    assert f'<meta property="og:image" content="{SITE}/media/images/ferry.jpg">' in html
+    assert f'<meta property="og:image" content="{SITE}/media/{share.name}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 

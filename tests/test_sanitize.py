@@ -37,7 +37,7 @@ def test_clean_html_keeps_what_news_copy_needs():
 
     for kept in ["<h2>", "<h4>", "<strong>", "<em>", "<ul>", "<ol>", "<blockquote>", "<hr>", "<figcaption>"]:
         assert kept in cleaned
-    assert '<img src="/media/uploads/a.jpg" alt="A crowd" width="800" height="600">' in cleaned
+    assert '<img src="/media/uploads/a.jpg" alt="A crowd" width="800" height="600" loading="lazy">' in cleaned
     assert '<th scope="col">' in cleaned
 
 

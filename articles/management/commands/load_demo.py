@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.importers import import_file, import_stories
 from articles.models import Author, Section, Tag
 from articles.roles import ADMIN_ROLE
+from images.demo import load_demo_photos
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_STORIES = DEMO_DIR / "stories.json"
@@ -55,6 +56,7 @@ class Command(BaseCommand):
 
         created = self.load_sample() + self.load_stories()
         self.stdout.write(f"Demo content: {created} stories added." if created else "Demo content: already loaded.")
+        self.stdout.write(f"Demo pictures: {load_demo_photos()} added.")
         if not options["no_accounts"]:
             self.ensure_accounts()
 
