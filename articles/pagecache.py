@@ -14,16 +14,14 @@ Logged-in editors (a session cookie) and previews never read or fill the cache.
 """
 
 import hashlib
-import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min, Q
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-
-logger = logging.getLogger(__name__)
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
 
 NEXT_CHANGE_KEY = "pagecache:next-scheduled-change"
 
@@ -123,12 +121,14 @@ class PageCacheMiddleware:
 
         key = page_key(request)
         entry = cache.get(key)
-        if (
-            entry
-            and entry["valid_until"] > now_seconds()
-            and current_generations(entry["surfaces"]) == entry["surfaces"]
-        ):
-            response = entry["response"]
+        fresh = entry and entry["valid_until"] > now_seconds()
+        if fresh and current_generations(entry["surfaces"]) == entry["surfaces"]:
+            cached = entry["response"]
+            # A reader revalidating a page they hold gets 304, as the view itself would answer.
+            last_modified = parse_http_date_safe(cached.get("Last-Modified", ""))
+            response = get_conditional_response(
+                request, etag=cached.get("ETag"), last_modified=last_modified, response=cached
+            )
             response["X-Page-Cache"] = "hit"
             return response
 

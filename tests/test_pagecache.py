@@ -49,6 +49,16 @@ def test_anonymous_pages_are_cached_and_say_so_to_downstream_caches(client):
     assert "stale-while-revalidate" in cache_control
 
 
+def test_a_cached_page_still_answers_revalidation_with_304(client):
+    article = ArticleFactory()
+    etag = cached(client, article.get_absolute_url())["ETag"]
+
+    response = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response["X-Page-Cache"] == "hit"
+
+
 def test_a_cache_hit_runs_no_sql(client, django_assert_num_queries):
     article = ArticleFactory()
     client.get(article.get_absolute_url())
