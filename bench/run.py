@@ -1,0 +1,228 @@
+"""Load benchmark: gunicorn (production settings) and the nginx front, driven by wrk on loopback.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench .venv/bin/python bench/run.py
+
+Starts two gunicorn servers on the same database, one with the page cache (Redis) and one without,
+and nginx in front of the cached one (deploy/nginx.conf); runs wrk against /healthz, home, article,
+section, search and feed pages on each, bounded in time; and prints requests/s, latency percentiles,
+errors, SQL queries per page, worker memory, and every figure as a ratio to the framework floor
+(/healthz on the same server, in the same run). Needs Debian's nginx and wrk (installed if missing).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
+PYTHON = sys.executable
+
+
+def ensure_tools():
+    missing = [tool for tool in ("nginx", "wrk") if not shutil.which(tool)]
+    if missing:
+        print(f"installing {', '.join(missing)} from Debian's packages", flush=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *missing],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+
+
+def app_env(**extra):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-a-secret"),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.update(extra)
+    return env
+
+
+def wait_for(url, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def start_gunicorn(port, workers, env):
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", "--config", "gunicorn.conf.py",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "1",
+        "--access-logfile", "/dev/null", "--max-requests", "0",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(f"http://127.0.0.1:{port}/healthz")
+    return process
+
+
+def start_nginx(workdir, app_port, nginx_port, static_port, static_dir, static_root, media_root):
+    snippet = (ROOT / "deploy/nginx.conf").read_text()
+    for name, value in {
+        "NEWSROOM_UPSTREAM": f"127.0.0.1:{app_port}",
+        "NEWSROOM_LISTEN": f"127.0.0.1:{nginx_port}",
+        "NEWSROOM_CACHE_DIR": str(workdir / "cache"),
+        "NEWSROOM_STATIC_ROOT": str(static_root),
+        "NEWSROOM_MEDIA_ROOT": str(media_root),
+    }.items():
+        snippet = snippet.replace("${" + name + "}", value)
+    config = workdir / "nginx.conf"
+    config.write_text(
+        f"""worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {workdir}/body;
+    proxy_temp_path {workdir}/proxy;
+    {snippet}
+    # The physical floor: the same bytes as a static file.
+    server {{
+        listen 127.0.0.1:{static_port};
+        location / {{ root {static_dir}; }}
+    }}
+}}
+"""
+    )
+    subprocess.run(["nginx", "-t", "-q", "-c", str(config)], check=True)
+    subprocess.run(["nginx", "-c", str(config)], check=True)
+    wait_for(f"http://127.0.0.1:{nginx_port}/healthz")
+    return config
+
+
+def wrk(url, seconds, connections):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(WRK_SCRIPT), url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    report = dict(re.findall(r"^(\w+)=(\S+)$", output, re.M))
+    return {key: float(value) for key, value in report.items()}
+
+
+def worker_memory_mb(master):
+    children = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
+    total = 0
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+    return total / 1024 / max(1, len(children))
+
+
+def sample_pages():
+    """Real URLs from the database: the newest story, its section, a search, the feed."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from articles.models import Article
+
+    article = Article.objects.published().select_related("section").first()
+    pages = {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "search": "/search/?q=minsk",
+        "feed": "/feeds/rss/",
+    }
+    queries = {}
+    client = Client()
+    with override_settings(PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["testserver"]):
+        for name, url in pages.items():
+            with CaptureQueriesContext(connection) as captured:
+                status = client.get(url).status_code
+            queries[name] = len(captured) if status == 200 else f"HTTP {status}"
+    stories = Article.objects.count()
+    connection.close()
+    return pages, queries, stories
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per URL (default 8)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
+    parser.add_argument("--port", type=int, default=8700, help="first of five loopback ports")
+    args = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        raise SystemExit("Set DATABASE_URL to a migrated, filled PostgreSQL database (bench/README.md).")
+    ensure_tools()
+    os.environ.update(app_env(REDIS_URL=args.redis_url))
+    pages, queries, stories = sample_pages()
+
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    static_root = workdir / "static"
+    shared = {"REDIS_URL": args.redis_url, "STATIC_ROOT": str(static_root)}
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True, env=app_env(**shared)
+    )
+    cached_port, uncached_port, nginx_port, static_port = args.port, args.port + 1, args.port + 2, args.port + 3
+    servers = {
+        "cached": start_gunicorn(cached_port, args.workers, app_env(**shared)),
+        "uncached": start_gunicorn(uncached_port, args.workers, app_env(PAGE_CACHE_SECONDS="0", **shared)),
+    }
+    static_dir = workdir / "floor"
+    static_dir.mkdir()
+    with urllib.request.urlopen(f"http://127.0.0.1:{uncached_port}{pages['article']}") as response:
+        (static_dir / "article.html").write_bytes(response.read())
+    config = start_nginx(workdir, cached_port, nginx_port, static_port, static_dir, static_root, ROOT / "media")
+    rows = []
+    try:
+        for server, port in [("cached", cached_port), ("uncached", uncached_port)]:
+            floor = wrk(f"http://127.0.0.1:{port}/healthz", args.seconds, args.connections)
+            rows.append((f"gunicorn {server}", "/healthz", floor, floor["rps"], "-"))
+            for name, url in pages.items():
+                result = wrk(f"http://127.0.0.1:{port}{url}", args.seconds, args.connections)
+                rows.append((f"gunicorn {server}", name, result, floor["rps"], queries[name]))
+        nginx_floor = wrk(f"http://127.0.0.1:{static_port}/article.html", args.seconds, args.connections)
+        rows.append(("nginx static file", "article bytes", nginx_floor, nginx_floor["rps"], "-"))
+        for name in ["article", "home"]:
+            result = wrk(f"http://127.0.0.1:{nginx_port}{pages[name]}", args.seconds, args.connections)
+            rows.append(("nginx front", name, result, nginx_floor["rps"], queries[name]))
+        memory = {server: worker_memory_mb(process) for server, process in servers.items()}
+    finally:
+        subprocess.run(["nginx", "-c", str(config), "-s", "stop"], check=False)
+        for process in servers.values():
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(
+        f"\n{stories:,} stories; wrk -t2 -c{args.connections} -d{args.seconds}s per row; {args.workers} gunicorn "
+        "workers per server; 2 cores shared by wrk, nginx, gunicorn and PostgreSQL\n"
+    )
+    print("| server | page | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to floor | SQL queries |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for server, page, result, floor_rps, page_queries in rows:
+        print(
+            f"| {server} | {page} | {result['rps']:,.0f} | {result['p50']:.1f} | {result['p95']:.1f} | "
+            f"{result['p99']:.1f} | {result['errors']:.0f} | {result['rps'] / floor_rps:.0%} | {page_queries} |"
+        )
+    print("\nfloor: /healthz on the same gunicorn server; for the nginx front, the same bytes as a static file.")
+    print("worker memory (RSS per gunicorn worker, after the run): "
+          + ", ".join(f"{server} {mb:.0f} MB" for server, mb in memory.items()))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
