@@ -1,0 +1,20 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.views.defaults import server_error as default_server_error
+
+# Seconds a reader's browser (or the proxy) should wait before asking again while the database is away.
+RETRY_AFTER = "5"
+
+
+def server_error(request):
+    """The 500 handler: a lost database is a 503 "back soon" page with Retry-After, not an error page.
+
+    Django calls the handler inside its `except` block, so the exception is still in sys.exc_info().
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = default_server_error(request, template_name="503.html")
+        response.status_code = 503
+        response["Retry-After"] = RETRY_AFTER
+        return response
+    return default_server_error(request)
