@@ -151,7 +151,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "keyvalue": {"format": "level=%(levelname)s logger=%(name)s msg=%(message)s"},
+        "keyvalue": {"()": "newsroom.logformat.KeyValueFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

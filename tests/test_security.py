@@ -1,3 +1,4 @@
+import logging
 import os
 import secrets
 import subprocess
@@ -16,6 +17,7 @@ from django.views.decorators.cache import cache_page
 
 from articles import views
 from newsroom.errors import server_error
+from newsroom.logformat import KeyValueFormatter
 from newsroom.middleware import ContentSecurityPolicyMiddleware
 
 from .factories import ArticleFactory, UserFactory
@@ -194,3 +196,18 @@ def test_settings_pick_redis_from_redis_url_and_a_shared_file_cache_without_it()
 
     assert backend(REDIS_URL="redis://127.0.0.1:6379/7") == "newsroom.cache.FailOpenRedisCache"
     assert backend() == "newsroom.cache.FailOpenFileBasedCache"
+
+
+def test_log_lines_are_key_value_pairs_with_the_traceback_on_the_same_line():
+    try:
+        raise ValueError('a "quoted" problem')
+    except ValueError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, "", 0, "Internal Server Error: %s", ("/x",), sys.exc_info()
+        )
+
+    line = KeyValueFormatter().format(record)
+
+    assert "\n" not in line
+    assert 'level=ERROR logger=django.request msg="Internal Server Error: /x" exc="Traceback' in line
+    assert 'ValueError: a \\"quoted\\" problem' in line
