@@ -41,8 +41,9 @@ def element_problems(element):
         yield f"<{tag}> element"
     if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
         yield "<meta http-equiv=refresh>"
-    if tag == "link" and re.match(r"(https?:)?//", attributes.get("href", "").strip()):
-        yield f"<link> to another site ({attributes['href']!r:.80})"
+    loads = {"stylesheet", "import", "modulepreload"} & set(attributes.get("rel", "").lower().split())
+    if tag == "link" and loads and re.match(r"(https?:)?//", attributes.get("href", "").strip()):
+        yield f"<link rel={' '.join(loads)}> from another site ({attributes['href']!r:.80})"
     if tag == "style":
         yield "<style> element (the public policy allows no inline style)"
     for name, value in attributes.items():
