@@ -211,3 +211,17 @@ def test_log_lines_are_key_value_pairs_with_the_traceback_on_the_same_line():
     assert "\n" not in line
     assert 'level=ERROR logger=django.request msg="Internal Server Error: /x" exc="Traceback' in line
     assert 'ValueError: a \\"quoted\\" problem' in line
+
+
+@pytest.mark.django_db
+def test_error_pages_may_use_their_inline_style_and_nothing_else_inline(rf):
+    request = rf.get("/")
+    middleware = ContentSecurityPolicyMiddleware(views.healthz)
+    try:
+        raise OperationalError("could not connect to server")
+    except OperationalError:
+        response = middleware.process_response(request, server_error(request))
+
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self'" in policy and "script-src 'self' 'unsafe-inline'" not in policy
