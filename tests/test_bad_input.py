@@ -13,7 +13,7 @@ from .factories import ArticleFactory, BylineFactory, TagFactory
 pytestmark = pytest.mark.django_db
 
 BOUNDED = settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -18,7 +18,7 @@ from django.views.decorators.cache import cache_page
 from articles import views
 from newsroom.errors import server_error
 from newsroom.logformat import KeyValueFormatter
-from newsroom.middleware import ContentSecurityPolicyMiddleware
+from newsroom.middleware import ContentSecurityPolicyMiddleware, client_ip
 
 from .factories import ArticleFactory, UserFactory
 
@@ -225,3 +225,14 @@ def test_error_pages_may_use_their_inline_style_and_nothing_else_inline(rf):
     policy = response["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert "script-src 'self'" in policy and "script-src 'self' 'unsafe-inline'" not in policy
+
+
+def test_login_throttling_counts_the_client_behind_the_proxy_not_the_proxy(rf, settings):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7", REMOTE_ADDR="10.0.0.2")
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "198.51.100.7"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.9"
