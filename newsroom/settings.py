@@ -99,10 +99,11 @@ DATABASES = {
     )
 }
 
-# How long a stale connection may stall a request before the 503 page (newsroom/errors.py) answers.
-DATABASES["default"].setdefault("OPTIONS", {})
+# How long a request waits for an unreachable PostgreSQL before the 503 page (newsroom/errors.py) answers.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")))
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
