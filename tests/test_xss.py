@@ -2,18 +2,20 @@
 
 Every payload goes into every text field of a story, its section, author, tag and correction; then every
 public surface that shows them is fetched and judged by tests/executable_html.py. New public surfaces
-(feeds, sitemaps, search, JSON-LD on pages) join by adding a line to SURFACES.
+(feeds, sitemaps, search) join by adding a line to tests/public_surfaces.py; JSON-LD on a page is judged
+wherever it appears.
 """
 
 import json
 
 import pytest
 from django.core.management import call_command
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 
 from articles.models import Article, Author, Section, Tag
 
 from .executable_html import executable_constructs, html_problems
+from .public_surfaces import surface_paths
 from .test_admin import article_form
 
 pytestmark = pytest.mark.django_db
@@ -81,39 +83,6 @@ PAYLOADS = [
     '"}</script><img src=x onerror=alert(1)>',
     "\\u003c/script\\u003e<script>alert(1)</script>",
 ]
-
-# Public surfaces. STORY_PAGES always exist. SITE_SURFACES are paths (or functions of the story giving
-# one) that other branches add: feeds, sitemaps, search. A path this branch does not route to a view of
-# its own (it falls into the section or article catch-all) is left out, not failed; extend this list.
-STORY_PAGES = [
-    lambda article: "/",
-    lambda article: article.get_absolute_url(),
-    lambda article: article.section.get_absolute_url(),
-    lambda article: f"{article.section.get_absolute_url()}?page=1",
-    lambda article: article.authors.get().get_absolute_url(),
-    lambda article: article.tags.get().get_absolute_url(),
-]
-SITE_SURFACES = [
-    "/feeds/",
-    "/feeds/latest/",
-    lambda article: f"/feeds/{article.section.slug}/",
-    "/sitemap.xml",
-    "/search/?q=alert",
-]
-CATCH_ALL_VIEWS = {"articles:section", "articles:detail"}
-
-
-def routed(path):
-    """Whether this branch routes `path` to a view of its own (not the section or article catch-all)."""
-    try:
-        return resolve(path.split("?")[0]).view_name not in CATCH_ALL_VIEWS
-    except Resolver404:
-        return False
-
-
-def surface_paths(article):
-    site = [surface(article) if callable(surface) else surface for surface in SITE_SURFACES]
-    return [page(article) for page in STORY_PAGES] + [path for path in site if routed(path)]
 
 
 def assert_nothing_runs(client, article):
