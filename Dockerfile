@@ -22,10 +22,11 @@ RUN apt-get update \
     && useradd --system --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin newsroom
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
-COPY --chown=10001:10001 . .
+# The code stays root's: the app user may write only uploads and the file cache.
+COPY . .
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput -v0 \
-    && mkdir -p /app/media \
-    && chown 10001:10001 /app/media
+    && mkdir -p /app/media /app/var/cache \
+    && chown 10001:10001 /app/media /app/var /app/var/cache
 USER 10001:10001
 VOLUME ["/app/media"]
 EXPOSE 8000

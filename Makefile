@@ -12,7 +12,7 @@ export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 export SERVE_MEDIA ?= true
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test venv lint clean
+.PHONY: run test venv lint clean db-restart-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,3 +59,7 @@ lint: venv
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
+
+# PostgreSQL restarted under load on a private cluster (ports overridable): 503 while down, 200 soon after.
+db-restart-check: venv
+	$(BIN)/python bench/db_restart.py $(DB_RESTART_ARGS)

@@ -11,6 +11,9 @@ keepalive = 5
 # Recycle workers now and then so a slow leak cannot grow for ever; jitter avoids all restarting at once.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
+# The heartbeat file lives in memory: on a container's overlay filesystem it can stall workers into timeouts.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Graceful restarts: `kill -HUP` starts new workers and lets the old ones finish (up to graceful_timeout).
 accesslog = "-"
 errorlog = "-"
 access_log_format = 'remote=%(h)s method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s duration_ms=%(M)s'

@@ -5,9 +5,11 @@ without a SECRET_KEY. See README.md ("Configuration") for every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,10 +52,14 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "images",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cache hit for a reader costs no more than a cache lookup.
     "articles.pagecache.PageCacheMiddleware",
@@ -63,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -95,6 +103,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# How long a request waits for an unreachable PostgreSQL before the 503 page (newsroom/errors.py) answers.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,7 +175,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "keyvalue": {"format": "level=%(levelname)s logger=%(name)s msg=%(message)s"},
+        "keyvalue": {"()": "newsroom.logformat.KeyValueFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
@@ -214,3 +228,95 @@ SILENCED_SYSTEM_CHECKS = [
 FEED_FULL_TEXT = env_bool("FEED_FULL_TEXT", False)
 # The publisher's logo in structured data: a static file path.
 PUBLISHER_LOGO = os.environ.get("PUBLISHER_LOGO", "img/publisher-logo.png")
+
+# Cache: Redis shared by every app server when REDIS_URL is set; otherwise files under var/, which every
+# gunicorn worker on one machine shares (a per-process memory cache could not be purged across workers).
+# Either way a cache that is down is a cache miss, never an error page (newsroom/cache.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.FailOpenFileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+        }
+    }
+
+# Request size: form fields over 2.5 MB are refused by Django (400); any body over MAX_REQUEST_BYTES, uploads
+# included, is refused before it is read (413, newsroom/middleware.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(20 * 1024 * 1024)))
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Editors' sessions end after a working day or two, not the default two weeks.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 2)))
+
+# Content-Security-Policy (django-csp). Readers' pages run no inline script: a script the site needs is a
+# file under /static/ or carries the request's nonce (`<script nonce="{{ request.csp_nonce }}">`).
+# JSON-LD (`<script type="application/ld+json">`) is data, never run, so CSP leaves it alone.
+# Story images may be hot-linked from any HTTPS host (the sanitiser allows http(s) image URLs).
+# The admin (and CKEditor) gets ADMIN_CONTENT_SECURITY_POLICY instead: see newsroom/middleware.py.
+CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:", *CSP_EXTRA_IMG_SRC],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# CKEditor 4 cannot run without inline script: its toolbar uses inline event handlers
+# (onclick="CKEDITOR.tools.callFunction(...)") and its editing frame is written with an inline <script>
+# whose text changes with the page, so no hash or nonce fits. The admin therefore allows inline script
+# and style; it shows editors' input only escaped (Django templates) or sanitised (the body, nh3). Plugins,
+# foreign scripts, <base> tricks, foreign form targets and framing stay forbidden.
+ADMIN_URL_PREFIXES = ("/admin/", "/ckeditor/")
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": [SELF],
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:", "https:", *CSP_EXTRA_IMG_SRC],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "frame-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+
+# Login protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES. Locking the pair, not the address alone,
+# keeps one mistyping editor from locking out a whole office behind one NAT address, and keeps an
+# attacker from locking an editor out of every address. Unlock: admin, "Axes" > "Access attempts"
+# (delete the row), or `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+# Behind N proxies, the client's address is the Nth entry from the right of X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "newsroom.middleware.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

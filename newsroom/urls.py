@@ -1,3 +1,5 @@
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -11,11 +13,19 @@ from images import views as image_views
 admin.site.site_header = f"{settings.SITE_NAME}: editorial"
 admin.site.site_title = settings.SITE_NAME
 
+# A lost database answers 503 "back in a moment" instead of 500 (newsroom/errors.py).
+handler500 = "newsroom.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # django-ckeditor's URL names, answered by the picture library: uploads pass the library's checks
-    # (images/validation.py) and browsing lists the library. Staff only.
-    path("ckeditor/upload/", image_views.ckeditor_upload, name="ckeditor_upload"),
+    # (images/validation.py) and browsing lists the library. Staff only. CKEditor reads the upload's
+    # answer in a same-origin frame: only that view may be framed.
+    path(
+        "ckeditor/upload/",
+        csp_replace({"frame-ancestors": [SELF]})(image_views.ckeditor_upload),
+        name="ckeditor_upload",
+    ),
     path("ckeditor/browse/", image_views.ckeditor_browse, name="ckeditor_browse"),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -25,6 +25,9 @@ def test_settings():
         # Pages are rendered afresh in tests (query budgets measure real work); tests/test_pagecache.py
         # turns the reader cache on.
         PAGE_CACHE_SECONDS=0,
+        # django-axes needs the request, which `client.login()` does not pass; tests/test_security.py
+        # turns it back on to test the lockout.
+        AXES_ENABLED=False,
     ):
         yield
 

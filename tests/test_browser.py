@@ -29,13 +29,13 @@ EDITOR = ("editor", "a-long-test-password")
 
 
 @contextmanager
-def open_browser():
+def open_browser(**page_options):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, **page_options)
         page.set_default_timeout(15_000)
         try:
             yield page

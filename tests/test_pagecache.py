@@ -151,9 +151,7 @@ def test_preview_links_never_enter_the_cache(client):
 
 
 def test_the_site_keeps_answering_when_the_cache_backend_is_down(settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "newsroom.cache.FailOpenRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     article = ArticleFactory()
 
     response = Client().get(article.get_absolute_url())

@@ -1,0 +1,75 @@
+"""Cache backends that fail open: a cache that is down is a miss, and pages come from the database.
+
+Reads answer the default, writes do nothing. After a failure the backend skips the cache for
+RETRY_AFTER seconds, so an unreachable Redis costs one timeout per worker now and then, not one per call.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER = 5.0
+
+
+class FailOpen:
+    failures = (OSError,)
+    down_until = 0.0
+
+    def _try(self, fallback, call, *args, **kwargs):
+        if time.monotonic() < self.down_until:
+            return fallback
+        try:
+            return call(*args, **kwargs)
+        except self.failures as exc:
+            self.down_until = time.monotonic() + RETRY_AFTER
+            logger.warning("cache=down op=%s error=%r retry_in_s=%s", call.__name__, exc, RETRY_AFTER)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._try(default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._try({}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._try(False, super().has_key, key, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try(False, super().add, key, value, timeout=timeout, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try(None, super().set, key, value, timeout=timeout, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try(list(data), super().set_many, data, timeout=timeout, version=version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try(False, super().touch, key, timeout=timeout, version=version)
+
+    def delete(self, key, version=None):
+        return self._try(False, super().delete, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._try(None, super().delete_many, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._try(None, super().incr, key, delta, version)
+
+    def decr(self, key, delta=1, version=None):
+        return self._try(None, super().decr, key, delta, version)
+
+    def clear(self):
+        return self._try(None, super().clear)
+
+
+class FailOpenRedisCache(FailOpen, RedisCache):
+    failures = (RedisError, OSError)
+
+
+class FailOpenFileBasedCache(FailOpen, FileBasedCache):
+    pass
