@@ -69,7 +69,8 @@ def manage(env, *args):
 def start(port, env):
     command = [str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", "--config", "gunicorn.conf.py",
                "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(ROOT / "var" / f"two-servers-{port}.log", "w")  # noqa: SIM115 (kept open for the server's life)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
@@ -100,6 +101,7 @@ def main():
         "SERVE_MEDIA": "false",
     }
     manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
     manage(env, "load_demo", "--no-accounts")
     manage(env, "shell", "-c", "from django.contrib.auth.models import User; "
            f"User.objects.create_superuser('deskeditor', 'd@example.org', '{ADMIN_PASSWORD}')")  # fmt: skip
