@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models.functions import Coalesce, Now
 
 from .models import Article, Author, Byline, Correction, Section, Tag
+from .search import full_text, search_query
 
 
 @admin.register(Section)
@@ -98,3 +99,9 @@ class ArticleAdmin(admin.ModelAdmin):
             status=Article.Status.DRAFT, last_edited_by=request.user, modified_at=Now()
         )
         self.message_user(request, f"Unpublished {count} stories.", messages.SUCCESS)
+
+    def get_search_results(self, request, queryset, search_term):
+        """On PostgreSQL: the readers' search syntax over the same full-text index, drafts included."""
+        if search_term.strip() and full_text():
+            return queryset.filter(search_document__vector=search_query(search_term)), False
+        return super().get_search_results(request, queryset, search_term)

@@ -2,6 +2,7 @@ import math
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -315,3 +316,19 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class SearchDocument(models.Model):
+    """A story's weighted full-text vector, written only by database triggers (articles/search_sql.py).
+
+    Filled on PostgreSQL only (empty on SQLite); kept out of the article row so listings never fetch it.
+    The database deletes it with its story (a cascading key added in migration 0003).
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="search_document"
+    )
+    vector = SearchVectorField()
+
+    def __str__(self):
+        return f"Search document of “{self.article}”"

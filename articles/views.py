@@ -4,6 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .models import Article, Author, Section, Tag
+from .search import SearchForm, search_archive
 
 PAGE_SIZE = 20
 
@@ -58,3 +59,12 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "articles/search.html", {"form": form}, status=400)
+    query = form.cleaned_data["q"]
+    results = search_archive(page_number=request.GET.get("page"), **form.cleaned_data) if query else None
+    return render(request, "articles/search.html", {"form": form, "query": query, "results": results})

@@ -58,3 +58,8 @@ class BylineFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     author = factory.SubFactory(AuthorFactory)
+
+
+class DraftFactory(ArticleFactory):
+    status = Article.Status.DRAFT
+    published_at = None
