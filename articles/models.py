@@ -322,12 +322,14 @@ class SearchDocument(models.Model):
     """A story's weighted full-text vector, written only by database triggers (articles/search_sql.py).
 
     Filled on PostgreSQL only (empty on SQLite); kept out of the article row so listings never fetch it.
+    It repeats the story's publication time so the newest matches come from this table and its index alone.
     The database deletes it with its story (a cascading key added in migration 0003).
     """
 
     article = models.OneToOneField(
         Article, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="search_document"
     )
+    published_at = models.DateTimeField(null=True)
     vector = SearchVectorField()
 
     def __str__(self):

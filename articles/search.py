@@ -6,7 +6,7 @@ bylines D 0.1) multiplied by a recency factor 1 / (1 + age in years): a story fr
 full score, one from last year half of it, one from ten years ago a tenth. So a headline match
 (1.0) of two years ago still outranks a body-only mention (0.2) from this morning, and among equally
 relevant stories the newer comes first. Capping the candidates keeps a query for a word that half the
-archive contains as fast as one for a rare name; the count then says "more than 1,000".
+archive contains as fast as one for a rare name; the count then says "more than 500".
 """
 
 import re
@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article, Section
+from .models import Article, SearchDocument, Section
 from .search_sql import MARK_START, MARK_STOP, config_for
 
 PAGE_SIZE = 20
-CANDIDATES = 1000
+CANDIDATES = 500
 MAX_QUERY_LENGTH = 200
 RECENCY = RawSQL("1.0 / (1 + extract(epoch from now() - articles_article.published_at) / 31557600)", ())
 
@@ -89,15 +89,16 @@ def marked(snippet):
     return mark_safe(escape(unescape(snippet.strip())).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
 
 
-def filtered(stories, section=None, published_after=None, published_before=None, **kwargs):
+def filtered(rows, section=None, published_after=None, published_before=None, prefix=""):
+    """Stories (or their search documents, with prefix "article__") narrowed by the reader's filters."""
     if section:
-        stories = stories.filter(section=section)
+        rows = rows.filter(**{f"{prefix}section": section})
     if published_after:
-        stories = stories.filter(published_at__gte=timezone.make_aware(datetime.combine(published_after, time.min)))
+        rows = rows.filter(published_at__gte=timezone.make_aware(datetime.combine(published_after, time.min)))
     if published_before:
         day_after = datetime.combine(published_before + timedelta(days=1), time.min)
-        stories = stories.filter(published_at__lt=timezone.make_aware(day_after))
-    return stories
+        rows = rows.filter(published_at__lt=timezone.make_aware(day_after))
+    return rows
 
 
 def page_of(items, number):
@@ -113,15 +114,19 @@ def search_archive(q, page_number=1, **filters):
     if not full_text():
         return substring_results(q, stories, page_number)
     query = search_query(q)
-    newest = stories.filter(search_document__vector=query).order_by("-published_at").values("pk")[:CANDIDATES]
+    # The newest matches from the search table alone; the publishing gate then applies to them as always.
+    documents = filtered(SearchDocument.objects.filter(published_at__lte=timezone.now()), prefix="article__", **filters)
+    newest = list(
+        documents.filter(vector=query).order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES]
+    )
     ranked = list(
-        Article.objects.filter(pk__in=newest)
+        stories.filter(pk__in=newest)
         .annotate(score=SearchRank(F("search_document__vector"), query) * RECENCY)
         .order_by("-score", "-published_at", "-pk")
         .values_list("pk", flat=True)
     )
     page = page_of(ranked, page_number)
-    results = Results(page=page, count=len(ranked), more=len(ranked) == CANDIDATES)
+    results = Results(page=page, count=len(ranked), more=len(newest) == CANDIDATES)
     if not ranked:
         results.notice, results.suggestion = diagnosis(q, stories)
         return results

@@ -3,6 +3,9 @@
 PostgreSQL only. Used by migration 0003_search and, when LANGUAGE_CODE changes, by articles.apps.
 """
 
+from django.conf import settings
+from django.db import connections
+
 # Django language code (its first part) -> PostgreSQL text search configuration.
 CONFIG_FOR_LANGUAGE = {
     "ar": "arabic",
@@ -70,6 +73,7 @@ $$;
 ALTER TABLE articles_searchdocument ADD CONSTRAINT articles_searchdocument_article
   FOREIGN KEY (article_id) REFERENCES articles_article (id) ON DELETE CASCADE;
 CREATE INDEX articles_searchdocument_vector ON articles_searchdocument USING gin (vector);
+CREATE INDEX articles_searchdocument_published ON articles_searchdocument (published_at DESC);
 
 -- Every word of the archive once, for "Did you mean" (trigram distance, nearest first).
 CREATE TABLE articles_searchword (word text PRIMARY KEY);
@@ -79,8 +83,8 @@ CREATE INDEX articles_searchword_trgm ON articles_searchword USING gist (word gi
 -- body C, bylines D. The default parser skips HTML tags and entities, so the body goes in as it is.
 CREATE FUNCTION articles_refresh_search(ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
-  INSERT INTO articles_searchdocument (article_id, vector)
-  SELECT a.id,
+  INSERT INTO articles_searchdocument (article_id, published_at, vector)
+  SELECT a.id, a.published_at,
          setweight(to_tsvector(articles_search_config(), a.headline), 'A')
       || setweight(to_tsvector(articles_search_config(), a.standfirst), 'B')
       || setweight(to_tsvector(articles_search_config(), coalesce(
@@ -92,7 +96,7 @@ LANGUAGE sql AS $$
              WHERE b.article_id = a.id), '')), 'D')
     FROM articles_article a
    WHERE a.id = ANY(ids)
-  ON CONFLICT (article_id) DO UPDATE SET vector = EXCLUDED.vector;
+  ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at, vector = EXCLUDED.vector;
 $$;
 
 CREATE FUNCTION articles_collect_words(ids bigint[]) RETURNS void
@@ -139,9 +143,10 @@ END $$;
 
 CREATE TRIGGER articles_search_article_insert AFTER INSERT ON articles_article
   FOR EACH ROW EXECUTE FUNCTION articles_search_article_changed();
-CREATE TRIGGER articles_search_article_update AFTER UPDATE OF headline, standfirst, body ON articles_article
+CREATE TRIGGER articles_search_article_update AFTER UPDATE OF headline, standfirst, body, published_at
+  ON articles_article
   FOR EACH ROW WHEN (OLD.headline IS DISTINCT FROM NEW.headline OR OLD.standfirst IS DISTINCT FROM NEW.standfirst
-                     OR OLD.body IS DISTINCT FROM NEW.body)
+                     OR OLD.body IS DISTINCT FROM NEW.body OR OLD.published_at IS DISTINCT FROM NEW.published_at)
   EXECUTE FUNCTION articles_search_article_changed();
 CREATE TRIGGER articles_search_byline AFTER INSERT OR UPDATE OR DELETE ON articles_byline
   FOR EACH ROW EXECUTE FUNCTION articles_search_credit_changed();
@@ -171,6 +176,24 @@ DROP FUNCTION IF EXISTS articles_refresh_search(bigint[]);
 DROP TABLE IF EXISTS articles_searchword;
 ALTER TABLE articles_searchdocument DROP CONSTRAINT IF EXISTS articles_searchdocument_article;
 DROP INDEX IF EXISTS articles_searchdocument_vector;
+DROP INDEX IF EXISTS articles_searchdocument_published;
 DROP FUNCTION IF EXISTS articles_plain_text(text);
 DROP FUNCTION IF EXISTS articles_search_config();
 """
+
+
+def follow_language_setting(using="default", **kwargs):
+    """After migrate: when LANGUAGE_CODE now asks for another configuration, switch to it and rebuild every document."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    wanted = config_for(settings.LANGUAGE_CODE)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regprocedure('articles_search_config()') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return
+        cursor.execute("SELECT articles_search_config()::text")
+        if cursor.fetchone()[0] == wanted:
+            return
+        cursor.execute(config_function_sql(wanted))
+        cursor.execute("SELECT articles_refresh_search(ARRAY(SELECT id FROM articles_article))")

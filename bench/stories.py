@@ -37,9 +37,16 @@ FUNCTION_WORDS = [
     "the", "of", "and", "to", "a", "in", "that", "is", "for", "on", "was", "with", "he", "it", "as", "at", "by",
     "said", "from", "his", "be", "have", "has", "are", "an", "not", "but", "they", "were", "which", "this", "will",
     "their", "had", "who", "been", "after", "also", "its", "more", "would", "there", "about", "over", "new", "one",
-    "than", "two", "first", "when", "last", "year", "people", "into", "she", "her", "up", "all", "could", "or",
-    "government", "police", "other",
+    "than", "two", "first", "when", "last", "into", "she", "her", "up", "all", "could", "or", "other",
 ]  # fmt: skip
+# The most frequent content words of news copy lead the vocabulary; sample and dictionary words follow, then a
+# long tail of coined words, so a rare word is found in a handful of stories and a common one in many.
+HEAD_WORDS = [
+    "government", "police", "people", "year", "minister", "president", "week", "country", "city", "report",
+    "officials", "state", "million", "court", "election", "party", "company", "military", "border", "talks",
+]  # fmt: skip
+TAIL_WORDS = 60_000
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["stra", "vel", "mon", "tor", "ish", "ank"]
 PLACES = [
     "Minsk", "Kyiv", "Moscow", "Warsaw", "Vilnius", "Riga", "Berlin", "Paris", "Brussels", "London",
     "Madrid", "Rome", "Athens", "Ankara", "Cairo", "Nairobi", "Lagos", "Delhi", "Beijing", "Tokyo",
@@ -56,21 +63,29 @@ def sample_words():
     return words
 
 
+def zipf(size, flattening):
+    """Cumulative Zipf-Mandelbrot weights: 1 / (rank + flattening), so the head words are common, not everywhere."""
+    return list(accumulate(1 / (rank + flattening) for rank in range(1, size + 1)))
+
+
 class StoryWriter:
     """Writes stories deterministically from a seed."""
 
     def __init__(self, seed):
         self.random = random.Random(seed)
-        common = list(dict.fromkeys(w.lower() for w in sample_words() + list(Lorem.word_list)))
-        common = [w for w in common if w not in FUNCTION_WORDS]
-        self.random.shuffle(common)
+        known = list(dict.fromkeys(w.lower() for w in sample_words() + list(Lorem.word_list)))
+        known = [w for w in known if w not in FUNCTION_WORDS and w not in HEAD_WORDS]
+        self.random.shuffle(known)
+        coined = {"".join(self.random.choices(SYLLABLES, k=self.random.randint(2, 4))) for _ in range(TAIL_WORDS)}
+        self.content = HEAD_WORDS + known + sorted(coined - set(known))
         self.proper_first = list(Person.first_names)
         self.proper_last = list(Person.last_names)
         self.proper = PLACES + NEWS_NAMES + self.proper_last + list(Address.states)
-        # Zipf over the content vocabulary, a steady share of function words, names now and then.
-        self.content = common
-        self.content_weights = list(accumulate(1 / (rank + 1) for rank in range(len(common))))
-        self.sentences = [self._sentence() for _ in range(40_000)]
+        self.random.shuffle(self.proper)
+        # Zipf over content words and over names, with a steady share of function words.
+        self.content_weights = zipf(len(self.content), 50)
+        self.proper_weights = zipf(len(self.proper), 10)
+        self.sentences = [self._sentence() for _ in range(150_000)]
 
     def _sentence(self):
         rnd = self.random
@@ -83,7 +98,7 @@ class StoryWriter:
             elif roll < 0.93:
                 words.append(rnd.choices(self.content, cum_weights=self.content_weights)[0])
             else:
-                words.append(rnd.choice(self.proper))
+                words.append(rnd.choices(self.proper, cum_weights=self.proper_weights)[0])
         if length > 14:
             words[length // 2] += ","
         text = " ".join(words)

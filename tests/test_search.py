@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles.importers import import_file
 from articles.models import Article, Byline
+from articles.search_sql import follow_language_setting
 
 from .factories import ArticleFactory, AuthorFactory, BylineFactory, DraftFactory, SectionFactory, TagFactory
 
@@ -214,7 +216,7 @@ def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_
         BylineFactory(article=article)
         BylineFactory(article=article, role=Byline.Role.PHOTOS)
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response, html = search(client, q="harbour")
 
     assert "25 stories match" in html
@@ -230,3 +232,26 @@ def test_admin_article_search_uses_the_full_text_index_and_finds_drafts(admin_cl
 
     assert "Draft about reservoirs" in html
     assert "Unrelated" not in html
+
+
+@pytest.mark.postgres
+def test_a_draft_published_by_a_bulk_update_is_found_right_away(client):
+    draft = DraftFactory(headline="Lighthouse keeper retires")
+    assert "Lighthouse keeper" not in search(client, q="lighthouse")[1]
+
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.PUBLISHED, published_at=timezone.now())
+
+    assert "Lighthouse keeper retires" in search(client, q="lighthouse")[1]
+
+
+@pytest.mark.postgres
+def test_search_follows_the_site_language_setting(client, settings):
+    ArticleFactory(headline="Die Regierungen beschließen neue Gesetze")
+    settings.LANGUAGE_CODE = "de"
+
+    follow_language_setting()
+
+    assert "Die Regierungen beschließen" in search(client, q="Regierung")[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT articles_search_config()::text")
+        assert cursor.fetchone()[0] == "german"

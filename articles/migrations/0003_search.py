@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
             name='SearchDocument',
             fields=[
                 ('article', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_document', serialize=False, to='articles.article')),
+                ('published_at', models.DateTimeField(null=True)),
                 ('vector', django.contrib.postgres.search.SearchVectorField()),
             ],
         ),
