@@ -112,25 +112,22 @@ def test_filters_narrow_results_by_section_and_date(client):
 
 
 @pytest.mark.postgres
-def test_phrase_search_finds_the_exact_phrase_only(client):
-    ArticleFactory(headline="Talks", body="<p>Both sides returned to the Minsk agreements on Friday.</p>")
-    ArticleFactory(headline="Trade", body="<p>Minsk signed new trade agreements with Beijing.</p>")
+@pytest.mark.parametrize(
+    ("query", "wanted", "unwanted", "wanted_body", "unwanted_body"),
+    [
+        ('"Minsk agreements"', "Talks", "Trade", "Back to the Minsk agreements.", "Minsk signed trade agreements."),
+        ("militia -Lukashenko", "History", "Plan", "The militia of 1812.", "Lukashenko orders a militia."),
+    ],
+    ids=["phrase search finds the exact phrase only", "a minus word excludes stories with it"],
+)
+def test_readers_search_syntax(client, query, wanted, unwanted, wanted_body, unwanted_body):
+    ArticleFactory(headline=wanted, body=f"<p>{wanted_body}</p>")
+    ArticleFactory(headline=unwanted, body=f"<p>{unwanted_body}</p>")
 
-    _, html = search(client, q='"Minsk agreements"')
+    _, html = search(client, q=query)
 
-    assert ">Talks<" in html
-    assert ">Trade<" not in html
-
-
-@pytest.mark.postgres
-def test_a_minus_word_excludes_stories_with_it(client):
-    ArticleFactory(headline="Militia plan", body="<p>Lukashenko orders a militia.</p>")
-    ArticleFactory(headline="Militia history", body="<p>The militia of 1812.</p>")
-
-    _, html = search(client, q="militia -Lukashenko")
-
-    assert "Militia history" in html
-    assert "Militia plan" not in html
+    assert f">{wanted}<" in html
+    assert f">{unwanted}<" not in html
 
 
 @pytest.mark.postgres
