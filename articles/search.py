@@ -18,13 +18,14 @@ from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import InvalidPage, Paginator
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Func, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from psycopg2.errors import QueryCanceled
 
 from .models import Article, SearchDocument, Section
 from .search_sql import MARK_START, MARK_STOP, config_for
@@ -32,6 +33,9 @@ from .search_sql import MARK_START, MARK_STOP, config_for
 PAGE_SIZE = 20
 CANDIDATES = 500
 MAX_QUERY_LENGTH = 200
+# A phrase of very common words makes PostgreSQL re-read most of the archive: stop it, and say what helps.
+TIME_LIMIT_MS = 1500
+TOO_SLOW = "This search matches too much of the archive to rank in time; add a less common word or a date range."
 RECENCY = RawSQL("1.0 / (1 + extract(epoch from now() - articles_article.published_at) / 31557600)", ())
 
 
@@ -113,6 +117,18 @@ def search_archive(q, page_number=1, **filters):
     stories = filtered(Article.objects.published(), **filters)
     if not full_text():
         return substring_results(q, stories, page_number)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [TIME_LIMIT_MS])
+            return ranked_results(q, stories, page_number, filters)
+    except OperationalError as exc:
+        if not isinstance(exc.__cause__, QueryCanceled):
+            raise
+        return Results(page=None, count=0, notice=TOO_SLOW)
+
+
+def ranked_results(q, stories, page_number, filters):
     query = search_query(q)
     # The newest matches from the search table alone; the publishing gate then applies to them as always.
     documents = filtered(SearchDocument.objects.filter(published_at__lte=timezone.now()), prefix="article__", **filters)

@@ -22,7 +22,7 @@ def search(client, **params):
 def test_every_page_has_a_search_form_in_the_header(client):
     html = client.get("/").content.decode()
 
-    assert '<form role="search" class="site-search" action="/search/" method="get">' in html
+    assert '<form role="search" aria-label="Site" class="site-search" action="/search/" method="get">' in html
 
 
 def test_search_page_without_a_query_shows_the_form_and_no_message(client):
@@ -213,7 +213,7 @@ def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_
         BylineFactory(article=article)
         BylineFactory(article=article, role=Byline.Role.PHOTOS)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response, html = search(client, q="harbour")
 
     assert "25 stories match" in html
