@@ -6,7 +6,8 @@ bylines D 0.1) multiplied by a recency factor 1 / (1 + age in years): a story fr
 full score, one from last year half of it, one from ten years ago a tenth. So a headline match
 (1.0) of two years ago still outranks a body-only mention (0.2) from this morning, and among equally
 relevant stories the newer comes first. Capping the candidates keeps a query for a word that half the
-archive contains as fast as one for a rare name; the count then says "more than 500".
+archive contains about as fast as one for a rare name; the count then says "more than ...", and an older
+story beyond the newest 500 matches is reached with a date range.
 """
 
 import re
