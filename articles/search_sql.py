@@ -74,6 +74,9 @@ ALTER TABLE articles_searchdocument ADD CONSTRAINT articles_searchdocument_artic
   FOREIGN KEY (article_id) REFERENCES articles_article (id) ON DELETE CASCADE;
 CREATE INDEX articles_searchdocument_vector ON articles_searchdocument USING gin (vector);
 CREATE INDEX articles_searchdocument_published ON articles_searchdocument (published_at DESC);
+-- Word frequencies for the planner: with the default 100 it knows only the commonest words and may walk the
+-- archive by date looking for a rare one. 1000 keeps the frequencies of the 10,000 commonest words.
+ALTER TABLE articles_searchdocument ALTER COLUMN vector SET STATISTICS 1000;
 
 -- Every word of the archive once, for "Did you mean" (trigram distance, nearest first).
 CREATE TABLE articles_searchword (word text PRIMARY KEY);
