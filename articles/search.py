@@ -37,6 +37,7 @@ MAX_QUERY_LENGTH = 200
 # A phrase of very common words makes PostgreSQL re-read most of the archive: stop it, and say what helps.
 TIME_LIMIT_MS = 1500
 TOO_SLOW = "This search matches too much of the archive to rank in time; add a less common word or a date range."
+RECENT_WINDOWS = [timedelta(days=31), timedelta(days=366), timedelta(days=5 * 366), None]
 RECENCY = RawSQL("1.0 / (1 + extract(epoch from now() - articles_article.published_at) / 31557600)", ())
 
 
@@ -131,13 +132,10 @@ def search_archive(q, page_number=1, **filters):
 
 def ranked_results(q, stories, page_number, filters):
     query = search_query(q)
-    # The newest matches from the search table alone; the publishing gate then applies to them as always.
-    documents = filtered(SearchDocument.objects.filter(published_at__lte=timezone.now()), prefix="article__", **filters)
-    newest = list(
-        documents.filter(vector=query).order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES]
-    )
+    newest = newest_matches(query, filters)
+    # The ids on both sides of the join let PostgreSQL look the few hundred documents up by key.
     ranked = list(
-        stories.filter(pk__in=newest)
+        stories.filter(pk__in=newest, search_document__article_id__in=newest)
         .annotate(score=SearchRank(F("search_document__vector"), query) * RECENCY)
         .order_by("-score", "-published_at", "-pk")
         .values_list("pk", flat=True)
@@ -153,6 +151,24 @@ def ranked_results(q, stories, page_number, filters):
     for article in results.stories:
         article.snippet = marked(article.snippet)
     return results
+
+
+def newest_matches(query, filters):
+    """Ids of the newest CANDIDATES documents matching query, from the search table and its indexes alone.
+
+    Looked for in the last month first, then the last year, five years, all time: PostgreSQL intersects
+    the word index with the date index, so a common word never makes it re-read the whole archive.
+    """
+    now = timezone.now()
+    documents = filtered(
+        SearchDocument.objects.filter(vector=query, published_at__lte=now), prefix="article__", **filters
+    )
+    for window in RECENT_WINDOWS:
+        recent = documents.filter(published_at__gt=now - window) if window else documents
+        newest = list(recent.order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES])
+        if len(newest) == CANDIDATES:
+            break
+    return newest
 
 
 def snippet_of(query):

@@ -213,9 +213,9 @@ def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_
         BylineFactory(article=article)
         BylineFactory(article=article, role=Byline.Role.PHOTOS)
 
-    # Sections for the menu and the filter, the time limit, candidates, ranking, the page, its bylines; plus,
-    # inside a test's transaction, the savepoint around the time limit and its release.
-    with django_assert_max_num_queries(9):
+    # Sections for the menu and the filter, the time limit, candidates (at most four date windows), ranking,
+    # the page, its bylines; plus, inside a test's transaction, the savepoint around the time limit and its release.
+    with django_assert_max_num_queries(12):
         response, html = search(client, q="harbour")
 
     assert "25 stories match" in html
