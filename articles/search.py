@@ -35,7 +35,7 @@ PAGE_SIZE = 20
 CANDIDATES = 500
 MAX_QUERY_LENGTH = 200
 # A phrase of very common words makes PostgreSQL re-read most of the archive: stop it, and say what helps.
-TIME_LIMIT_MS = 1500
+TIME_LIMIT_MS = 800
 TOO_SLOW = "This search matches too much of the archive to rank in time; add a less common word or a date range."
 RECENT_WINDOWS = [timedelta(days=31), timedelta(days=366), timedelta(days=5 * 366), None]
 RECENCY = RawSQL("1.0 / (1 + extract(epoch from now() - articles_article.published_at) / 31557600)", ())
