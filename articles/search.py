@@ -95,10 +95,10 @@ def marked(snippet):
     return mark_safe(escape(unescape(snippet.strip())).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
 
 
-def filtered(rows, section=None, published_after=None, published_before=None, prefix=""):
-    """Stories (or their search documents, with prefix "article__") narrowed by the reader's filters."""
+def filtered(rows, section=None, published_after=None, published_before=None):
+    """Stories, or their search documents, narrowed by the reader's filters."""
     if section:
-        rows = rows.filter(**{f"{prefix}section": section})
+        rows = rows.filter(section=section)
     if published_after:
         rows = rows.filter(published_at__gte=timezone.make_aware(datetime.combine(published_after, time.min)))
     if published_before:
@@ -160,9 +160,7 @@ def newest_matches(query, filters):
     the word index with the date index, so a common word never makes it re-read the whole archive.
     """
     now = timezone.now()
-    documents = filtered(
-        SearchDocument.objects.filter(vector=query, published_at__lte=now), prefix="article__", **filters
-    )
+    documents = filtered(SearchDocument.objects.filter(vector=query, published_at__lte=now), **filters)
     for window in RECENT_WINDOWS:
         recent = documents.filter(published_at__gt=now - window) if window else documents
         newest = list(recent.order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES])

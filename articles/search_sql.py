@@ -86,8 +86,8 @@ CREATE INDEX articles_searchword_trgm ON articles_searchword USING gist (word gi
 -- body C, bylines D. The default parser skips HTML tags and entities, so the body goes in as it is.
 CREATE FUNCTION articles_refresh_search(ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
-  INSERT INTO articles_searchdocument (article_id, published_at, vector)
-  SELECT a.id, a.published_at,
+  INSERT INTO articles_searchdocument (article_id, published_at, section_id, vector)
+  SELECT a.id, a.published_at, a.section_id,
          setweight(to_tsvector(articles_search_config(), a.headline), 'A')
       || setweight(to_tsvector(articles_search_config(), a.standfirst), 'B')
       || setweight(to_tsvector(articles_search_config(), coalesce(
@@ -99,7 +99,8 @@ LANGUAGE sql AS $$
              WHERE b.article_id = a.id), '')), 'D')
     FROM articles_article a
    WHERE a.id = ANY(ids)
-  ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at, vector = EXCLUDED.vector;
+  ON CONFLICT (article_id) DO UPDATE
+    SET published_at = EXCLUDED.published_at, section_id = EXCLUDED.section_id, vector = EXCLUDED.vector;
 $$;
 
 CREATE FUNCTION articles_collect_words(ids bigint[]) RETURNS void
@@ -146,10 +147,11 @@ END $$;
 
 CREATE TRIGGER articles_search_article_insert AFTER INSERT ON articles_article
   FOR EACH ROW EXECUTE FUNCTION articles_search_article_changed();
-CREATE TRIGGER articles_search_article_update AFTER UPDATE OF headline, standfirst, body, published_at
+CREATE TRIGGER articles_search_article_update AFTER UPDATE OF headline, standfirst, body, published_at, section_id
   ON articles_article
   FOR EACH ROW WHEN (OLD.headline IS DISTINCT FROM NEW.headline OR OLD.standfirst IS DISTINCT FROM NEW.standfirst
-                     OR OLD.body IS DISTINCT FROM NEW.body OR OLD.published_at IS DISTINCT FROM NEW.published_at)
+                     OR OLD.body IS DISTINCT FROM NEW.body OR OLD.published_at IS DISTINCT FROM NEW.published_at
+                     OR OLD.section_id IS DISTINCT FROM NEW.section_id)
   EXECUTE FUNCTION articles_search_article_changed();
 CREATE TRIGGER articles_search_byline AFTER INSERT OR UPDATE OR DELETE ON articles_byline
   FOR EACH ROW EXECUTE FUNCTION articles_search_credit_changed();

@@ -234,6 +234,18 @@ def test_admin_article_search_uses_the_full_text_index_and_finds_drafts(admin_cl
 
 
 @pytest.mark.postgres
+def test_a_story_moved_to_another_section_is_found_under_its_new_section(client):
+    world, sport = SectionFactory(slug="world"), SectionFactory(slug="sport")
+    article = ArticleFactory(headline="Marathon route", section=world)
+
+    article.section = sport
+    article.save()
+
+    assert "Marathon route" in search(client, q="marathon", section="sport")[1]
+    assert "Marathon route" not in search(client, q="marathon", section="world")[1]
+
+
+@pytest.mark.postgres
 def test_a_draft_published_by_a_bulk_update_is_found_right_away(client):
     draft = DraftFactory(headline="Lighthouse keeper retires")
     assert "Lighthouse keeper" not in search(client, q="lighthouse")[1]

@@ -30,6 +30,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('article', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_document', serialize=False, to='articles.article')),
                 ('published_at', models.DateTimeField(null=True)),
+                ('section', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.section')),
                 ('vector', django.contrib.postgres.search.SearchVectorField()),
             ],
         ),
