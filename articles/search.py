@@ -132,6 +132,11 @@ def search_archive(q, page_number=1, **filters):
 
 def ranked_results(q, stories, page_number, filters):
     query = search_query(q)
+    if '"' in q:
+        # PostgreSQL cannot tell how rare a phrase is and may walk the archive by date re-reading every
+        # story; without plain index scans it intersects the word and date indexes instead.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
     newest = newest_matches(query, filters)
     # The ids on both sides of the join let PostgreSQL look the few hundred documents up by key.
     ranked = list(

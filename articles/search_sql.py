@@ -74,6 +74,7 @@ ALTER TABLE articles_searchdocument ADD CONSTRAINT articles_searchdocument_artic
   FOREIGN KEY (article_id) REFERENCES articles_article (id) ON DELETE CASCADE;
 CREATE INDEX articles_searchdocument_vector ON articles_searchdocument USING gin (vector);
 CREATE INDEX articles_searchdocument_published ON articles_searchdocument (published_at DESC);
+CREATE INDEX articles_searchdocument_section ON articles_searchdocument (section_id, published_at DESC);
 -- Word frequencies for the planner: with the default 100 it knows only the commonest words and may walk the
 -- archive by date looking for a rare one. 1000 keeps the frequencies of the 10,000 commonest words.
 ALTER TABLE articles_searchdocument ALTER COLUMN vector SET STATISTICS 1000;
@@ -182,6 +183,7 @@ DROP TABLE IF EXISTS articles_searchword;
 ALTER TABLE articles_searchdocument DROP CONSTRAINT IF EXISTS articles_searchdocument_article;
 DROP INDEX IF EXISTS articles_searchdocument_vector;
 DROP INDEX IF EXISTS articles_searchdocument_published;
+DROP INDEX IF EXISTS articles_searchdocument_section;
 DROP FUNCTION IF EXISTS articles_plain_text(text);
 DROP FUNCTION IF EXISTS articles_search_config();
 """
