@@ -9,5 +9,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from . import publishing  # noqa: F401  (connects the cache purges)
         from .roles import setup_roles
+        from .search_sql import follow_language_setting
 
         post_migrate.connect(setup_roles, sender=self)
+        post_migrate.connect(follow_language_setting, sender=self)

@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from .models import Article, Author, Correction, Section
@@ -58,7 +59,8 @@ class LatestStories(Feed):
         return settings.SITE_NAME
 
     def description(self, obj=None):
-        return f"The latest stories from {settings.SITE_NAME}."
+        # Descriptions are HTML to feed readers: every plain text put into one is escaped.
+        return escape(f"The latest stories from {settings.SITE_NAME}.")
 
     def link(self, obj=None):
         return absolute_url(reverse("articles:home"))
@@ -80,7 +82,7 @@ class LatestStories(Feed):
         return article.headline
 
     def item_description(self, article):
-        return article.summary
+        return escape(article.summary)
 
     def item_link(self, article):
         return article.canonical_url
@@ -144,7 +146,7 @@ class SectionStories(OneOwnerStories):
     url_name = "articles:section_feed_rss"
 
     def description(self, section):
-        return section.description or f"The latest {section.name} stories from {settings.SITE_NAME}."
+        return escape(section.description or f"The latest {section.name} stories from {settings.SITE_NAME}.")
 
     def stories(self, section):
         return Article.objects.published().filter(section=section)
@@ -161,7 +163,7 @@ class AuthorStories(OneOwnerStories):
     url_name = "articles:author_feed_rss"
 
     def description(self, author):
-        return author.bio or f"Stories by {author.name} in {settings.SITE_NAME}."
+        return escape(author.bio or f"Stories by {author.name} in {settings.SITE_NAME}.")
 
     def stories(self, author):
         return Article.objects.published().filter(authors=author).distinct()
@@ -185,7 +187,7 @@ class Corrections(Feed):
         return f"Corrections | {settings.SITE_NAME}"
 
     def description(self):
-        return f"Corrections and clarifications to stories in {settings.SITE_NAME}, newest first."
+        return escape(f"Corrections and clarifications to stories in {settings.SITE_NAME}, newest first.")
 
     def link(self):
         return absolute_url(reverse("articles:corrections"))
@@ -203,7 +205,7 @@ class Corrections(Feed):
         return f"{correction.get_kind_display()}: {correction.article.headline}"
 
     def item_description(self, correction):
-        return correction.note
+        return escape(correction.note)
 
     def item_link(self, correction):
         return correction.article.canonical_url

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("search/", views.search, name="search"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
     path("preview/<str:token>/", views.article_preview_link, name="preview_link"),
     # Feeds answer revalidations with 304: Django's Feed sets Last-Modified, conditional_page adds the ETag.

@@ -14,6 +14,7 @@ from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthAr
 from .models import Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .pagecache import depends_on
 from .preview import article_for_token
+from .search import SearchForm, search_archive
 from .site import absolute_url
 from .sitemaps import SITEMAPS
 
@@ -178,3 +179,12 @@ def sitemap_index(request):
         entries.append(SitemapIndexItem(url, lastmod))
         entries += [SitemapIndexItem(f"{url}?p={n}", lastmod) for n in range(2, sitemap.paginator.num_pages + 1)]
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "articles/search.html", {"form": form}, status=400)
+    query = form.cleaned_data["q"]
+    results = search_archive(page_number=request.GET.get("page"), **form.cleaned_data) if query else None
+    return render(request, "articles/search.html", {"form": form, "query": query, "results": results})

@@ -86,3 +86,8 @@ class ImageFactory(factory.django.DjangoModelFactory):
     alt_text = "Ferry passengers on the quay at dusk"
     caption = "The last ferry leaves Riverport."
     credit = "Jonas Berg / The Newsroom"
+
+
+class DraftFactory(ArticleFactory):
+    status = Article.Status.DRAFT
+    published_at = None

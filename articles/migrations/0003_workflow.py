@@ -7,12 +7,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def give_each_story_its_own_preview_key(apps, schema_editor):
-    Article = apps.get_model("articles", "Article")
-    for article in Article.objects.only("pk"):
-        Article.objects.filter(pk=article.pk).update(preview_key=articles.models.new_preview_key())
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -35,7 +29,6 @@ class Migration(migrations.Migration):
             name='preview_key',
             field=models.CharField(default=articles.models.new_preview_key, editable=False, help_text='Rotated to revoke shared preview links.', max_length=32),
         ),
-        migrations.RunPython(give_each_story_its_own_preview_key, migrations.RunPython.noop),
         migrations.CreateModel(
             name='OldSlug',
             fields=[

@@ -1,0 +1,228 @@
+"""Search over the published archive: PostgreSQL full-text search, a plain substring match on SQLite.
+
+Ranking on PostgreSQL: the newest CANDIDATES stories that match (all of them, for most queries) are
+scored by ts_rank over the weighted document (headline A 1.0, standfirst and tags B 0.4, body C 0.2,
+bylines D 0.1) multiplied by a recency factor 1 / (1 + age in years): a story from today keeps its
+full score, one from last year half of it, one from ten years ago a tenth. So a headline match
+(1.0) of two years ago still outranks a body-only mention (0.2) from this morning, and among equally
+relevant stories the newer comes first. Capping the candidates keeps a query for a word that half the
+archive contains about as fast as one for a rare name; the count then says "more than ...", and an older
+story beyond the newest 500 matches is reached with a date range.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from html import unescape
+
+from django import forms
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import InvalidPage, Paginator
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, Func, Q, TextField
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from psycopg2.errors import QueryCanceled
+
+from .models import Article, SearchDocument, Section
+from .search_sql import MARK_START, MARK_STOP, config_for
+
+PAGE_SIZE = 20
+CANDIDATES = 500
+MAX_QUERY_LENGTH = 200
+# A phrase of very common words makes PostgreSQL re-read most of the archive: stop it, and say what helps.
+TIME_LIMIT_MS = 800
+TOO_SLOW = "This search matches too much of the archive to rank in time; add a less common word or a date range."
+RECENT_WINDOWS = [timedelta(days=31), timedelta(days=366), timedelta(days=5 * 366), None]
+RECENCY = RawSQL("1.0 / (1 + extract(epoch from now() - articles_article.published_at) / 31557600)", ())
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search for",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": f"Please shorten your search to {MAX_QUERY_LENGTH} characters or fewer."},
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    section = forms.ModelChoiceField(
+        Section.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All sections",
+        error_messages={"invalid_choice": "There is no such section; choose one from the list."},
+    )
+    published_after = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    published_before = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("published_after"), cleaned.get("published_before")
+        if after and before and after > before:
+            raise forms.ValidationError("The “From” date comes after the “To” date.")
+        return cleaned
+
+
+@dataclass
+class Results:
+    page: object
+    count: int
+    more: bool = False
+    suggestion: str = ""
+    notice: str = ""
+    stories: list = field(default_factory=list)
+
+
+def full_text():
+    return connection.vendor == "postgresql"
+
+
+def search_query(text):
+    """Readers' syntax: "a phrase", -excluded, either or other; anything else is read as plain words."""
+    return SearchQuery(text, search_type="websearch", config=config_for(settings.LANGUAGE_CODE))
+
+
+def marked(snippet):
+    """ts_headline output as safe HTML: entities decoded, everything escaped, then only our markers become <mark>."""
+    return mark_safe(escape(unescape(snippet.strip())).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+
+
+def filtered(rows, section=None, published_after=None, published_before=None):
+    """Stories, or their search documents, narrowed by the reader's filters."""
+    if section:
+        rows = rows.filter(section=section)
+    if published_after:
+        rows = rows.filter(published_at__gte=timezone.make_aware(datetime.combine(published_after, time.min)))
+    if published_before:
+        day_after = datetime.combine(published_before + timedelta(days=1), time.min)
+        rows = rows.filter(published_at__lt=timezone.make_aware(day_after))
+    return rows
+
+
+def page_of(items, number):
+    try:
+        return Paginator(items, PAGE_SIZE).page(number or 1)
+    except InvalidPage as exc:
+        raise Http404("No such page.") from exc
+
+
+def search_archive(q, page_number=1, **filters):
+    """One page of published stories matching q, best first, in a small constant number of queries."""
+    stories = filtered(Article.objects.published(), **filters)
+    if not full_text():
+        return substring_results(q, stories, page_number)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [TIME_LIMIT_MS])
+            return ranked_results(q, stories, page_number, filters)
+    except OperationalError as exc:
+        if not isinstance(exc.__cause__, QueryCanceled):
+            raise
+        return Results(page=None, count=0, notice=TOO_SLOW)
+
+
+def ranked_results(q, stories, page_number, filters):
+    query = search_query(q)
+    if '"' in q:
+        # PostgreSQL cannot tell how rare a phrase is and may walk the archive by date re-reading every
+        # story; without plain index scans it intersects the word and date indexes instead.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+    newest = newest_matches(query, filters)
+    # The ids on both sides of the join let PostgreSQL look the few hundred documents up by key.
+    ranked = list(
+        stories.filter(pk__in=newest, search_document__article_id__in=newest)
+        .annotate(score=SearchRank(F("search_document__vector"), query) * RECENCY)
+        .order_by("-score", "-published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    page = page_of(ranked, page_number)
+    results = Results(page=page, count=len(ranked), more=len(newest) == CANDIDATES)
+    if not ranked:
+        results.notice, results.suggestion = diagnosis(q, stories)
+        return results
+    found = stories.filter(pk__in=page.object_list).for_listing().annotate(snippet=snippet_of(query))
+    order = {pk: index for index, pk in enumerate(page.object_list)}
+    results.stories = sorted(found, key=lambda article: order[article.pk])
+    for article in results.stories:
+        article.snippet = marked(article.snippet)
+    return results
+
+
+def newest_matches(query, filters):
+    """Ids of the newest CANDIDATES documents matching query, from the search table and its indexes alone.
+
+    Looked for in the last month first, then the last year, five years, all time: PostgreSQL intersects
+    the word index with the date index, so a common word never makes it re-read the whole archive.
+    """
+    now = timezone.now()
+    documents = filtered(SearchDocument.objects.filter(vector=query, published_at__lte=now), **filters)
+    for window in RECENT_WINDOWS:
+        recent = documents.filter(published_at__gt=now - window) if window else documents
+        newest = list(recent.order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES])
+        if len(newest) == CANDIDATES:
+            break
+    return newest
+
+
+def snippet_of(query):
+    body = Func(F("body"), function="articles_plain_text", output_field=TextField())
+    return SearchHeadline(
+        body,
+        query,
+        config=config_for(settings.LANGUAGE_CODE),
+        start_sel=MARK_START,
+        stop_sel=MARK_STOP,
+        max_words=35,
+        min_words=15,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def substring_results(q, stories, page_number):
+    """The embedded (SQLite) fallback: stories containing the words as typed, newest first."""
+    matching = stories.filter(Q(headline__icontains=q) | Q(standfirst__icontains=q) | Q(body__icontains=q))
+    page = page_of(matching.for_listing(), page_number)
+    results = Results(page=page, count=page.paginator.count, stories=list(page.object_list))
+    for article in results.stories:
+        article.snippet = article.summary
+    return results
+
+
+def diagnosis(q, stories):
+    """Why nothing was found: a notice when the query has no searchable word, else a spelling suggestion."""
+    words = [word.lower() for word in re.findall(r"[^\W\d_]{3,40}", q)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s)), ARRAY("
+            "  SELECT coalesce((SELECT s.word FROM articles_searchword s WHERE s.word %% t.word"
+            "                   ORDER BY s.word <-> t.word LIMIT 1), t.word)"
+            "  FROM unnest(%s::text[]) WITH ORDINALITY AS t(word, n) ORDER BY t.n)",
+            [config_for(settings.LANGUAGE_CODE), q, words],
+        )
+        nodes, fixes = cursor.fetchone()
+    if not nodes:
+        return "Your search has only very common words (like “the” or “and”); add a more specific one.", ""
+    corrections = {word: fix for word, fix in zip(words, fixes, strict=True) if word != fix}
+    if not corrections:
+        return "", ""
+
+    def corrected(match):
+        fix = corrections.get(match.group().lower(), match.group())
+        return fix.capitalize() if match.group()[0].isupper() else fix
+
+    suggestion = re.sub(r"[^\W\d_]{3,40}", corrected, q)
+    # Offered only when it finds published stories: the word list also holds words of drafts.
+    if stories.filter(search_document__vector=search_query(suggestion)).exists():
+        return "", suggestion
+    return "", ""

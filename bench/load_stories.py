@@ -1,0 +1,173 @@
+"""Fill a migrated database with N synthetic stories, fast: COPY in batches from two worker processes.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench .venv/bin/python bench/load_stories.py 1000000
+
+Adds to what is there (run 10000, then 90000, then 900000 to measure each size). The bulk path skips
+Article.save(), so the bodies are generated as clean HTML and every search document is built by the
+database's own articles_refresh_search() (the function the triggers call), batch by batch. Triggers and
+foreign-key checks are off in the loading sessions (session_replication_role = replica), the GIN index is
+rebuilt once at the end, and the archive's word list is filled from the generator's vocabulary.
+Corrections are not generated yet.
+"""
+
+import argparse
+import io
+import os
+import sys
+import time
+from datetime import timedelta
+from multiprocessing import Pool
+from pathlib import Path
+
+import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stories import ARTICLE_TYPES, SECTIONS, StoryWriter, now  # noqa: E402
+
+BATCH = 2_000
+AUTHORS = 600
+TAGS = 3_000
+ARTICLE_COLUMNS = (
+    "id, headline, slug, standfirst, body, dateline, source, article_type, status, published_at, word_count, "
+    "created_at, modified_at, section_id, version, preview_key"
+)
+CORRECTION_KINDS = ["correction", "correction", "clarification", "update"]
+
+
+def connect():
+    connection = psycopg2.connect(os.environ["DATABASE_URL"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica; SET synchronous_commit = off")
+    return connection
+
+
+def copy(cursor, table, columns, rows):
+    buffer = io.StringIO("".join("\t".join(map(str, row)) + "\n" for row in rows))
+    cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+
+
+def ensure_people_and_places(connection, writer):
+    """Sections, authors and tags the stories use; returns their ids."""
+    with connection.cursor() as cursor:
+        for order, (name, slug) in enumerate(SECTIONS):
+            cursor.execute(
+                "INSERT INTO articles_section (name, slug, description, \"order\") VALUES (%s, %s, '', %s) "
+                "ON CONFLICT (slug) DO NOTHING",
+                [name, slug, order],
+            )
+        for number in range(AUTHORS):
+            name = writer.random.choice(writer.proper_first) + " " + writer.random.choice(writer.proper_last)
+            cursor.execute(
+                "INSERT INTO articles_author (name, slug, bio) VALUES (%s, %s, '') ON CONFLICT (slug) DO NOTHING",
+                [name, f"bench-author-{number}"],
+            )
+        for number in range(TAGS):
+            name = f"{writer.random.choice(writer.proper)} {writer.random.choice(writer.content[:800])}".title()
+            cursor.execute(
+                "INSERT INTO articles_tag (name, slug) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                [name, f"bench-tag-{number}"],
+            )
+        cursor.execute("SELECT id FROM articles_section WHERE slug = ANY(%s)", [[slug for _, slug in SECTIONS]])
+        sections = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT id FROM articles_author WHERE slug LIKE 'bench-author-%%'")
+        authors = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT id FROM articles_tag WHERE slug LIKE 'bench-tag-%%'")
+        tags = [row[0] for row in cursor.fetchall()]
+    connection.commit()
+    return sections, authors, tags
+
+
+WRITER = {}  # one per worker process: its sentence pool takes a while to build
+
+
+def load_batch(job):
+    first_id, count, sections, authors, tags = job
+    if "writer" not in WRITER:
+        WRITER["writer"] = StoryWriter(seed=0)
+    writer = WRITER["writer"]
+    writer.random.seed(first_id)
+    moment = now()
+    articles, bylines, taggings, corrections = [], [], [], []
+    for article_id in range(first_id, first_id + count):
+        headline = writer.headline()
+        body, words = writer.body()
+        status = writer.status()
+        published_at = writer.published_at(moment)
+        if status == "scheduled":
+            status, published_at = "published", moment + (moment - published_at) / 1000
+        articles.append((
+            article_id, headline, f"story-{article_id}", writer.standfirst(), body,
+            writer.random.choice(writer.proper).upper(), "", writer.random.choice(ARTICLE_TYPES), status,
+            published_at.isoformat(), words, published_at.isoformat(), published_at.isoformat(),
+            writer.random.choice(sections), 1, f"bench-{article_id}",
+        ))  # fmt: skip
+        if writer.random.random() < 0.03:  # about one story in thirty gets a correction or an update note
+            kind = writer.random.choice(CORRECTION_KINDS)
+            note = f"An earlier version of this story misstated {writer.standfirst().lower()}"
+            corrections.append((article_id, kind, note, (published_at + timedelta(hours=6)).isoformat()))
+        for position, (author_id, role) in enumerate(writer.credits(authors)):
+            bylines.append((article_id, author_id, role, position))
+        for tag_id in writer.random.sample(tags, writer.random.randint(1, 5)):
+            taggings.append((article_id, tag_id))
+    connection = connect()
+    with connection, connection.cursor() as cursor:
+        copy(cursor, "articles_article", ARTICLE_COLUMNS, articles)
+        copy(cursor, "articles_byline", "article_id, author_id, role, position", bylines)
+        copy(cursor, "articles_article_tags", "article_id, tag_id", taggings)
+        copy(cursor, "articles_correction", "article_id, kind, note, created_at", corrections)
+        cursor.execute(
+            "SELECT articles_refresh_search(ARRAY(SELECT generate_series(%s::bigint, %s::bigint)))",
+            [first_id, first_id + count - 1],
+        )
+    connection.close()
+    return count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("stories", type=int)
+    parser.add_argument("--workers", type=int, default=2)
+    options = parser.parse_args()
+    started = time.monotonic()
+    writer = StoryWriter(seed=0)
+    connection = psycopg2.connect(os.environ["DATABASE_URL"])
+    sections, authors, tags = ensure_people_and_places(connection, writer)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM articles_article")
+        first_id = cursor.fetchone()[0]
+        cursor.execute("DROP INDEX IF EXISTS articles_searchdocument_vector")
+    connection.commit()
+    jobs = [
+        (start, min(BATCH, first_id + options.stories - start), sections, authors, tags)
+        for start in range(first_id, first_id + options.stories, BATCH)
+    ]
+    done = 0
+    with Pool(options.workers) as pool:
+        for count in pool.imap_unordered(load_batch, jobs):
+            done += count
+            if done % 50_000 < BATCH:
+                print(f"{done:>9,} stories  {time.monotonic() - started:7.0f} s", flush=True)
+    print(f"Rows loaded in {time.monotonic() - started:.0f} s; indexing.", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute("CREATE INDEX articles_searchdocument_vector ON articles_searchdocument USING gin (vector)")
+        cursor.execute(
+            "INSERT INTO articles_searchword (word) SELECT DISTINCT lower(w) FROM unnest(%s::text[]) AS w "
+            "WHERE length(w) BETWEEN 3 AND 40 AND w ~ '^[[:alpha:]]+$' ON CONFLICT DO NOTHING",
+            [writer.content + [w for name in writer.proper for w in name.split()]],
+        )
+        cursor.execute("SELECT setval(pg_get_serial_sequence('articles_article', 'id'), max(id)) FROM articles_article")
+    connection.commit()
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE articles_article")
+        cursor.execute("VACUUM ANALYZE articles_searchdocument")
+        cursor.execute("VACUUM ANALYZE articles_byline")
+        cursor.execute("VACUUM ANALYZE articles_article_tags")
+        cursor.execute("SELECT count(*) FROM articles_article")
+        total = cursor.fetchone()[0]
+    print(f"Loaded {options.stories:,} stories in {time.monotonic() - started:.0f} s; the archive holds {total:,}.")
+
+
+if __name__ == "__main__":
+    main()

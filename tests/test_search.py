@@ -1,0 +1,268 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.importers import import_file
+from articles.models import Article, Byline
+from articles.search_sql import follow_language_setting
+
+from .factories import ArticleFactory, AuthorFactory, BylineFactory, DraftFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+SAMPLE = "/work/shared/samples/000_b48d73fa71903dbf.txt"
+
+
+def search(client, **params):
+    response = client.get("/search/", params)
+    return response, response.content.decode()
+
+
+def test_every_page_has_a_search_form_in_the_header(client):
+    html = client.get("/").content.decode()
+
+    assert '<form role="search" aria-label="Site" class="site-search" action="/search/" method="get">' in html
+
+
+def test_search_page_without_a_query_shows_the_form_and_no_message(client):
+    response, html = search(client)
+
+    assert response.status_code == 200
+    assert 'name="q"' in html
+    assert "Type a word" not in html
+
+
+def test_empty_search_asks_for_a_word(client):
+    response, html = search(client, q="   ")
+
+    assert response.status_code == 200
+    assert "Type a word, a name or a phrase to search the archive." in html
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("x" * 5000, 400, "Please shorten your search to 200 characters or fewer."),
+        ("Minsk\x00militia", 400, "Null characters are not allowed."),
+        ('"unbalanced quotes', 200, "No published stories match"),
+        ("&|!:*() militia:* & !", 200, "No published stories match"),
+        ("'; DROP TABLE articles_article; --", 200, "No published stories match"),
+    ],
+)
+def test_bad_queries_get_a_normal_page_with_a_message(client, query, status, message):
+    ArticleFactory(headline="Bridge reopens")
+
+    response, html = search(client, q=query)
+
+    assert response.status_code == status
+    assert message in html
+    assert '<form class="search-form"' in html
+
+
+def test_bad_filters_are_refused_with_a_message(client):
+    response, html = search(client, q="bridge", section="no-such-section", published_after="yesterday")
+
+    assert response.status_code == 400
+    assert "There is no such section; choose one from the list." in html
+    assert "Enter a valid date." in html
+
+
+def test_search_finds_a_published_story_on_any_database(client):
+    ArticleFactory(headline="Bridge reopens after repairs", body="<p>Traffic flows again.</p>")
+    ArticleFactory(headline="Council meets")
+
+    response, html = search(client, q="bridge")
+
+    assert response.status_code == 200
+    assert "Bridge reopens after repairs" in html
+    assert "Council meets" not in html
+    assert "1 story matches" in html
+
+
+def test_drafts_scheduled_withdrawn_and_expired_stories_are_never_found(client):
+    hour = timedelta(hours=1)
+    DraftFactory(headline="Secret zeppelin draft", body="<p>zeppelin</p>")
+    ArticleFactory(headline="Scheduled zeppelin", published_at=timezone.now() + hour)
+    ArticleFactory(headline="Withdrawn zeppelin", status=Article.Status.WITHDRAWN)
+    ArticleFactory(headline="Expired zeppelin", expires_at=timezone.now() - hour)
+    ArticleFactory(headline="Live zeppelin story")
+
+    response, html = search(client, q="zeppelin")
+
+    assert "Live zeppelin story" in html
+    assert "1 story matches" in html
+    for hidden in ["Secret", "Scheduled zeppelin", "Withdrawn zeppelin", "Expired zeppelin"]:
+        assert hidden not in html
+
+
+def test_filters_narrow_results_by_section_and_date(client):
+    world, sport = SectionFactory(slug="world"), SectionFactory(slug="sport")
+    old = timezone.now() - timedelta(days=400)
+    ArticleFactory(headline="Harbour story in world", section=world)
+    ArticleFactory(headline="Harbour story in sport", section=sport)
+    ArticleFactory(headline="Old harbour story in world", section=world, published_at=old)
+
+    _, by_section = search(client, q="harbour", section="world")
+    _, by_date = search(client, q="harbour", published_before=(old + timedelta(days=1)).date().isoformat())
+
+    assert "Harbour story in world" in by_section and "Old harbour story in world" in by_section
+    assert "in sport" not in by_section
+    assert "Old harbour story in world" in by_date and "Harbour story in world<" not in by_date
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("query", "wanted", "unwanted", "wanted_body", "unwanted_body"),
+    [
+        ('"Minsk agreements"', "Talks", "Trade", "Back to the Minsk agreements.", "Minsk signed trade agreements."),
+        ("militia -Lukashenko", "History", "Plan", "The militia of 1812.", "Lukashenko orders a militia."),
+    ],
+    ids=["phrase search finds the exact phrase only", "a minus word excludes stories with it"],
+)
+def test_readers_search_syntax(client, query, wanted, unwanted, wanted_body, unwanted_body):
+    ArticleFactory(headline=wanted, body=f"<p>{wanted_body}</p>")
+    ArticleFactory(headline=unwanted, body=f"<p>{unwanted_body}</p>")
+
+    _, html = search(client, q=query)
+
+    assert f">{wanted}<" in html
+    assert f">{unwanted}<" not in html
+
+
+@pytest.mark.postgres
+def test_a_headline_match_ranks_above_a_body_only_match(client):
+    ArticleFactory(headline="Budget vote delayed", body="<p>The harbour was quiet.</p>")
+    ArticleFactory(
+        headline="Harbour reopens", body="<p>Ships are back.</p>", published_at=timezone.now() - timedelta(days=300)
+    )
+
+    _, html = search(client, q="harbour")
+
+    assert html.index("Harbour reopens") < html.index("Budget vote delayed")
+
+
+@pytest.mark.postgres
+def test_the_snippet_marks_the_matched_words_and_escapes_the_copy(client):
+    ArticleFactory(headline="Port", body="<p>Dockers &amp; <b>crane</b> drivers <i>&lt;script&gt;</i> strike.</p>")
+
+    _, html = search(client, q="cranes")
+
+    assert "Dockers &amp; <mark>crane</mark> drivers &lt;script&gt; strike" in html
+    assert "<script>" not in html
+
+
+@pytest.mark.postgres
+def test_tags_and_bylines_are_searchable_and_follow_edits(client):
+    article = ArticleFactory(headline="Weather")
+    tag = TagFactory(name="Heatwave")
+    article.tags.add(tag)
+    BylineFactory(article=article, author=AuthorFactory(name="Olga Petrova"), role=Byline.Role.PHOTOS)
+
+    assert ">Weather<" in search(client, q="heatwave")[1]
+    assert ">Weather<" in search(client, q="Petrova")[1]
+
+    tag.name = "Drought"
+    tag.save()
+    article.tags.clear()
+    article.tags.add(TagFactory(name="Monsoon"))
+    article.headline = "Rain at last"
+    article.save()
+
+    assert ">Rain at last<" in search(client, q="monsoon")[1]
+    assert "Rain at last" not in search(client, q="heatwave")[1]
+
+
+@pytest.mark.postgres
+def test_a_misspelt_name_from_the_sample_story_gets_a_suggestion(client):
+    import_file(SAMPLE, publish=True)
+
+    response, html = search(client, q="Lukashenka militia")
+
+    assert response.status_code == 200
+    assert "No published stories match" in html
+    assert 'Did you mean: <a href="?q=Lukashenko+militia">Lukashenko militia</a>?' in html
+    assert "Minsk wants to create" in search(client, q="Lukashenko militia")[1]
+
+
+@pytest.mark.postgres
+def test_words_only_found_in_drafts_are_never_suggested(client):
+    DraftFactory(headline="Embargoed", body="<p>Zorblatt resigns.</p>")
+    ArticleFactory(headline="Public story")
+
+    _, html = search(client, q="Zorblat")
+
+    assert "Did you mean" not in html
+    assert "Zorblatt" not in html
+
+
+@pytest.mark.postgres
+def test_a_query_of_only_stop_words_says_so(client):
+    ArticleFactory()
+
+    response, html = search(client, q="the and of")
+
+    assert response.status_code == 200
+    assert "Your search has only very common words" in html
+
+
+@pytest.mark.postgres
+def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    for number in range(25):
+        article = ArticleFactory(headline=f"Harbour story {number}")
+        BylineFactory(article=article)
+        BylineFactory(article=article, role=Byline.Role.PHOTOS)
+
+    # Sections for the menu and the filter, the time limit, candidates (at most four date windows), ranking,
+    # the page, its bylines; plus, inside a test's transaction, the savepoint around the time limit and its release.
+    with django_assert_max_num_queries(12):
+        response, html = search(client, q="harbour")
+
+    assert "25 stories match" in html
+    assert 'href="?q=harbour&amp;page=2" rel="next"' in html
+
+
+@pytest.mark.postgres
+def test_admin_article_search_uses_the_full_text_index_and_finds_drafts(admin_client):
+    DraftFactory(headline="Draft about reservoirs", body="<p>Water levels fall.</p>")
+    ArticleFactory(headline="Unrelated")
+
+    html = admin_client.get("/admin/articles/article/", {"q": "reservoir"}).content.decode()
+
+    assert "Draft about reservoirs" in html
+    assert "Unrelated" not in html
+
+
+@pytest.mark.postgres
+def test_a_story_moved_to_another_section_is_found_under_its_new_section(client):
+    world, sport = SectionFactory(slug="world"), SectionFactory(slug="sport")
+    article = ArticleFactory(headline="Marathon route", section=world)
+
+    article.section = sport
+    article.save()
+
+    assert "Marathon route" in search(client, q="marathon", section="sport")[1]
+    assert "Marathon route" not in search(client, q="marathon", section="world")[1]
+
+
+@pytest.mark.postgres
+def test_a_draft_published_by_a_bulk_update_is_found_right_away(client):
+    draft = DraftFactory(headline="Lighthouse keeper retires")
+    assert "Lighthouse keeper" not in search(client, q="lighthouse")[1]
+
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.PUBLISHED, published_at=timezone.now())
+
+    assert "Lighthouse keeper retires" in search(client, q="lighthouse")[1]
+
+
+@pytest.mark.postgres
+def test_search_follows_the_site_language_setting(client, settings):
+    ArticleFactory(headline="Die Regierungen beschließen neue Gesetze")
+    settings.LANGUAGE_CODE = "de"
+
+    follow_language_setting()
+
+    assert "Die Regierungen beschließen" in search(client, q="Regierung")[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT articles_search_config()::text")
+        assert cursor.fetchone()[0] == "german"
