@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import conditional_page
@@ -21,9 +22,20 @@ from .sitemaps import SITEMAPS
 PAGE_SIZE = 20
 
 
+class ListingPaginator(Paginator):
+    """Listings go MAX_PAGES deep; older stories are a date archive away. Counting stops there too,
+    so a section of a million stories costs no more than one of a thousand."""
+
+    MAX_PAGES = 50
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.per_page * self.MAX_PAGES].count()
+
+
 def paginate(request, queryset):
     """One page of a listing; a missing, malformed or out-of-range page number is a 404."""
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = ListingPaginator(queryset, PAGE_SIZE)
     try:
         return paginator.page(request.GET.get("page", 1))
     except InvalidPage as exc:

@@ -86,6 +86,7 @@ def start_nginx(workdir, app_port, nginx_port, static_port, static_dir, static_r
     config = workdir / "nginx.conf"
     config.write_text(
         f"""worker_processes 1;
+{"user root;" if os.geteuid() == 0 else ""}
 pid {workdir}/nginx.pid;
 error_log {workdir}/error.log warn;
 events {{ worker_connections 1024; }}
@@ -129,6 +130,7 @@ def sample_pages():
     """Real URLs from the database: the newest story, its section, a search, the feed."""
     import django
 
+    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     django.setup()
     from django.db import connection
@@ -168,6 +170,8 @@ def main():
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("Set DATABASE_URL to a migrated, filled PostgreSQL database (bench/README.md).")
     ensure_tools()
+    # A page cached from another database must not answer here: the bench's own Redis database starts empty.
+    subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
     os.environ.update(app_env(REDIS_URL=args.redis_url))
     pages, queries, stories = sample_pages()
 
@@ -182,13 +186,14 @@ def main():
         "cached": start_gunicorn(cached_port, args.workers, app_env(**shared)),
         "uncached": start_gunicorn(uncached_port, args.workers, app_env(PAGE_CACHE_SECONDS="0", **shared)),
     }
-    static_dir = workdir / "floor"
-    static_dir.mkdir()
-    with urllib.request.urlopen(f"http://127.0.0.1:{uncached_port}{pages['article']}") as response:
-        (static_dir / "article.html").write_bytes(response.read())
-    config = start_nginx(workdir, cached_port, nginx_port, static_port, static_dir, static_root, ROOT / "media")
+    config = None
     rows = []
     try:
+        static_dir = workdir / "floor"
+        static_dir.mkdir()
+        with urllib.request.urlopen(f"http://127.0.0.1:{uncached_port}{pages['article']}") as response:
+            (static_dir / "article.html").write_bytes(response.read())
+        config = start_nginx(workdir, cached_port, nginx_port, static_port, static_dir, static_root, ROOT / "media")
         for server, port in [("cached", cached_port), ("uncached", uncached_port)]:
             floor = wrk(f"http://127.0.0.1:{port}/healthz", args.seconds, args.connections)
             rows.append((f"gunicorn {server}", "/healthz", floor, floor["rps"], "-"))
@@ -202,7 +207,8 @@ def main():
             rows.append(("nginx front", name, result, nginx_floor["rps"], queries[name]))
         memory = {server: worker_memory_mb(process) for server, process in servers.items()}
     finally:
-        subprocess.run(["nginx", "-c", str(config), "-s", "stop"], check=False)
+        if config:
+            subprocess.run(["nginx", "-c", str(config), "-s", "stop"], check=False)
         for process in servers.values():
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)

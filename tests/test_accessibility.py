@@ -53,7 +53,7 @@ def test_public_pages_have_no_serious_or_critical_accessibility_violations(live_
         "section": world.get_absolute_url(),
         "corrections": "/corrections/",
         "not-found": "/no-such-page/",
-        # LEAD: add the search page here once issue 5's /search/ is merged, e.g. "search": "/search/?q=harbour".
+        "search": "/search/?q=harbour",
     }
 
     failures = []
