@@ -194,6 +194,7 @@ def sitemap_index(request):
 
 
 def search(request):
+    depends_on(request, "search")
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, "articles/search.html", {"form": form}, status=400)
