@@ -1,12 +1,14 @@
 import math
+import operator
 import re
 import secrets
+from functools import reduce
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -146,6 +148,16 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a feed entry carries (bylines, topics), in a constant number of queries."""
         return self.for_listing().prefetch_related("tags")
 
+    def with_pk_in_any(self, *subqueries):
+        """Rows whose key is in any of these (small, sliced) subqueries.
+
+        On PostgreSQL a UNION: each subquery is a small index scan, where an OR of them makes the planner
+        read every story. SQLite cannot slice inside a UNION; at its sizes an OR is fine.
+        """
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            return self.filter(pk__in=subqueries[0].union(*subqueries[1:]))
+        return self.filter(reduce(operator.or_, (models.Q(pk__in=subquery) for subquery in subqueries)))
+
     def home_page(self):
         """The home page: the lead, the featured stories and the newest few of each section, in one query.
 
@@ -155,8 +167,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         newest = self.order_by("-published_at", "-id").values("pk")[:HOME_RECENT_STORIES]
         placed = self.filter(home_rank__isnull=False).values("pk")
-        # A UNION of two small index scans, not an OR, which PostgreSQL can only answer by reading every story.
-        stories = list(self.filter(pk__in=newest.union(placed)).order_by("-published_at", "-id"))
+        stories = list(self.with_pk_in_any(newest, placed).order_by("-published_at", "-id"))
         placed = sorted((s for s in stories if s.home_rank is not None), key=lambda s: s.home_rank)
         placed = placed[: HOME_FEATURED_STORIES + 1] or stories[:1]
         lead, featured = (placed[0], placed[1:]) if placed else (None, [])
@@ -188,7 +199,7 @@ class ArticleQuerySet(models.QuerySet):
         by_section = self.filter(section=article.section_id).order_by("-published_at").values("pk")[: limit + 1]
         return (
             self.exclude(pk=article.pk)
-            .filter(pk__in=by_section.union(*by_topic))
+            .with_pk_in_any(by_section, *by_topic)
             .annotate(shared_tags=shared_tags, same_section=same_section)
             .select_related("section")
             .order_by("-shared_tags", "-same_section", "-published_at", "-id")[:limit]
