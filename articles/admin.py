@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -265,7 +265,11 @@ class ArticleAdmin(VersionAdmin):
             article.status = to_status
             article.last_edited_by = request.user
             try:
+                if to_status == Article.Status.PUBLISHED:
+                    article.check_pictures_are_described()  # the same rule as the story form
                 article.save(expected_version=int(posted) if posted.isdigit() else -1)
+            except ValidationError as error:
+                self.message_user(request, f"Not published: “{article}”: {' '.join(error.messages)}", messages.ERROR)
             except StaleArticle:
                 stale.append(article)
             else:

@@ -410,3 +410,17 @@ def test_deleting_a_picture_removes_its_files_but_not_one_in_use(
     stem = Path(unused.file.name).stem
     assert [path for path in stored_files(media_root) if stem in str(path)] == []
     assert (Path(media_root) / used.file.name).is_file()
+
+
+@pytest.mark.django_db
+def test_bulk_publish_refuses_a_story_with_an_undescribed_picture(admin_client):
+    article = ArticleFactory(
+        status=Article.Status.DRAFT, published_at=None, lead_image=ImageFactory(alt_text=""), headline="No alt yet"
+    )
+    data = {"action": "publish", "_selected_action": [article.pk], f"version_{article.pk}": article.version}
+
+    response = admin_client.post(reverse("admin:articles_article_changelist"), data, follow=True)
+
+    assert "Not published: “No alt yet”" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
