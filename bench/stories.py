@@ -16,7 +16,8 @@ from faker.providers.address.en_US import Provider as Address
 from faker.providers.lorem.en_US import Provider as Lorem
 from faker.providers.person.en_US import Provider as Person
 
-SAMPLES = Path("/work/shared/samples")
+# The wire sample (shared/samples/000_b48d73fa71903dbf.txt), kept with the demo content.
+SAMPLES = Path(__file__).resolve().parent.parent / "articles" / "demo"
 
 SECTIONS = [
     ("News", "news"),

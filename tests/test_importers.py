@@ -1,15 +1,15 @@
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from articles.importers import tidy_wire_text
+from articles.management.commands.load_demo import SAMPLE_STORY
 from articles.models import Article, Byline
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "000_b48d73fa71903dbf.txt"
+SAMPLE = SAMPLE_STORY
 SAMPLE_HEADLINE = "Minsk wants to create people's militia to deter Russia"
 
 

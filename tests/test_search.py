@@ -5,13 +5,14 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.importers import import_file
+from articles.management.commands.load_demo import SAMPLE_STORY
 from articles.models import Article, Byline
 from articles.search_sql import follow_language_setting
 
 from .factories import ArticleFactory, AuthorFactory, BylineFactory, DraftFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
-SAMPLE = "/work/shared/samples/000_b48d73fa71903dbf.txt"
+SAMPLE = str(SAMPLE_STORY)
 
 
 def search(client, **params):
