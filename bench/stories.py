@@ -8,7 +8,7 @@ rare), so text search sees a realistic mix of very common, common and rare terms
 import random
 import re
 from datetime import UTC, datetime, timedelta
-from html import escape
+from html import escape, unescape
 from itertools import accumulate
 from pathlib import Path
 
@@ -86,7 +86,8 @@ class StoryWriter:
         # Zipf over content words and over names, with a steady share of function words.
         self.content_weights = zipf(len(self.content), 50)
         self.proper_weights = zipf(len(self.proper), 10)
-        self.sentences = [self._sentence() for _ in range(150_000)]
+        # Escaped once here, so a body is joined from ready-made HTML text.
+        self.sentences = [escape(self._sentence()) for _ in range(150_000)]
 
     def _sentence(self):
         rnd = self.random
@@ -121,15 +122,16 @@ class StoryWriter:
             text = " ".join(rnd.choices(self.sentences, k=rnd.randint(2, 4)))
             words += text.count(" ") + 1
             if index and index % 7 == 0 and rnd.random() < 0.5:
-                parts.append(f"<h2>{escape(rnd.choice(self.sentences)[:60].rstrip(' ,.'))}</h2>")
+                parts.append(f"<h2>{rnd.choice(self.sentences)[:60].rsplit(' ', 1)[0].rstrip(',.')}</h2>")
             elif index and rnd.random() < 0.05:
-                parts.append(f"<blockquote><p>{escape(text)}</p></blockquote>")
+                parts.append(f"<blockquote><p>{text}</p></blockquote>")
                 continue
-            parts.append(f"<p>{escape(text)}</p>")
+            parts.append(f"<p>{text}</p>")
         return "".join(parts), words
 
     def standfirst(self):
-        return " ".join(self.random.choices(self.sentences, k=self.random.randint(1, 2)))[:600]
+        """Plain text, not HTML."""
+        return unescape(" ".join(self.random.choices(self.sentences, k=self.random.randint(1, 2))))[:600]
 
     def published_at(self, now):
         """Spread over 20 years, busier in recent years (the archive grows)."""
