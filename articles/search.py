@@ -8,6 +8,10 @@ full score, one from last year half of it, one from ten years ago a tenth. So a 
 relevant stories the newer comes first. Capping the candidates keeps a query for a word that half the
 archive contains about as fast as one for a rare name; the count then says "more than ...", and an older
 story beyond the newest 500 matches is reached with a date range.
+
+An exact phrase costs more: a GIN index knows which stories hold the words, not where, so PostgreSQL
+re-reads the word positions of every story that has them all. Only the newest PHRASE_CANDIDATES such
+stories are read; when there are more, the page says how far back it looked and a date range goes further.
 """
 
 import re
@@ -20,10 +24,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import InvalidPage, Paginator
 from django.db import OperationalError, connection, transaction
-from django.db.models import F, Func, Q, TextField
+from django.db.models import BooleanField, F, Func, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from psycopg2.errors import QueryCanceled
@@ -33,11 +38,14 @@ from .search_sql import MARK_START, MARK_STOP, config_for
 
 PAGE_SIZE = 20
 CANDIDATES = 500
+PHRASE_CANDIDATES = 2500
 MAX_QUERY_LENGTH = 200
 # A phrase of very common words makes PostgreSQL re-read most of the archive: stop it, and say what helps.
 TIME_LIMIT_MS = 800
 TOO_SLOW = "This search matches too much of the archive to rank in time; add a less common word or a date range."
-RECENT_WINDOWS = [timedelta(days=31), timedelta(days=366), timedelta(days=5 * 366), None]
+RECENT_WINDOWS = [timedelta(days=7), timedelta(days=366), timedelta(days=5 * 366), None]
+# A phrase operator in a tsquery's text: <-> (next word) or <N> (N positions on).
+PHRASE_OPERATOR = re.compile(r"<(?:-|\d+)>")
 RECENCY = RawSQL("1.0 / (1 + extract(epoch from now() - articles_article.published_at) / 31557600)", ())
 
 
@@ -79,6 +87,8 @@ class Results:
     suggestion: str = ""
     notice: str = ""
     stories: list = field(default_factory=list)
+    # An exact phrase with more candidate stories than were read: the oldest date looked at.
+    searched_since: datetime | None = None
 
 
 def full_text():
@@ -132,12 +142,15 @@ def search_archive(q, page_number=1, **filters):
 
 def ranked_results(q, stories, page_number, filters):
     query = search_query(q)
+    searched_since = None
     if '"' in q:
         # PostgreSQL cannot tell how rare a phrase is and may walk the archive by date re-reading every
         # story; without plain index scans it intersects the word and date indexes instead.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_indexscan = off")
-    newest = newest_matches(query, filters)
+        newest, searched_since = newest_phrase_matches(q, query, filters)
+    else:
+        newest = [pk for pk, _ in newest_matches(Q(vector=query), filters, CANDIDATES)]
     # The ids on both sides of the join let PostgreSQL look the few hundred documents up by key.
     ranked = list(
         stories.filter(pk__in=newest, search_document__article_id__in=newest)
@@ -146,9 +159,15 @@ def ranked_results(q, stories, page_number, filters):
         .values_list("pk", flat=True)
     )
     page = page_of(ranked, page_number)
-    results = Results(page=page, count=len(ranked), more=len(newest) == CANDIDATES)
+    results = Results(page=page, count=len(ranked), more=len(newest) == CANDIDATES, searched_since=searched_since)
     if not ranked:
-        results.notice, results.suggestion = diagnosis(q, stories)
+        if searched_since:
+            results.notice = (
+                f"No story since {date_format(timezone.localtime(searched_since), 'j F Y')} has this exact phrase; "
+                "set “To” to an earlier date to search further back."
+            )
+        else:
+            results.notice, results.suggestion = diagnosis(q, stories)
         return results
     found = stories.filter(pk__in=page.object_list).for_listing().annotate(snippet=snippet_of(query))
     order = {pk: index for index, pk in enumerate(page.object_list)}
@@ -158,20 +177,54 @@ def ranked_results(q, stories, page_number, filters):
     return results
 
 
-def newest_matches(query, filters):
-    """Ids of the newest CANDIDATES documents matching query, from the search table and its indexes alone.
+def newest_matches(condition, filters, limit):
+    """(id, published_at) of the newest `limit` documents meeting condition, from the search table alone.
 
-    Looked for in the last month first, then the last year, five years, all time: PostgreSQL intersects
-    the word index with the date index, so a common word never makes it re-read the whole archive.
+    Looked for in the last week first, then the rest of the year, the four years before, and the rest:
+    PostgreSQL intersects the word index with the date index, so a common word never makes it re-read
+    the whole archive, and no window reads a story an earlier one has read.
     """
     now = timezone.now()
-    documents = filtered(SearchDocument.objects.filter(vector=query, published_at__lte=now), **filters)
+    documents = filtered(SearchDocument.objects.filter(condition, published_at__lte=now), **filters)
+    newest, newer = [], None
     for window in RECENT_WINDOWS:
         recent = documents.filter(published_at__gt=now - window) if window else documents
-        newest = list(recent.order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES])
-        if len(newest) == CANDIDATES:
+        if newer:
+            recent = recent.filter(published_at__lte=newer)
+        newest += recent.order_by("-published_at").values_list("article_id", "published_at")[: limit - len(newest)]
+        if len(newest) == limit or not window:
             break
+        newer = now - window
     return newest
+
+
+def newest_phrase_matches(q, query, filters):
+    """Ids of the newest CANDIDATES documents matching a query with a phrase, and the date searched back to.
+
+    The newest PHRASE_CANDIDATES documents with all the words (the phrase operators read as "and") are
+    checked for the phrases. With more such documents than that, the oldest date checked comes back too
+    (None when every candidate was checked).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [config_for(settings.LANGUAGE_CODE), q])
+        text = cursor.fetchone()[0]
+    if "!" in text:
+        # Read as "and", an excluded phrase would exclude stories that have its words apart: check them all.
+        return [pk for pk, _ in newest_matches(Q(vector=query), filters, CANDIDATES)], None
+    all_words = RawSQL(
+        "articles_searchdocument.vector @@ %s::tsquery", [PHRASE_OPERATOR.sub("&", text)], output_field=BooleanField()
+    )
+    candidates = newest_matches(all_words, filters, PHRASE_CANDIDATES)
+    # Only these candidates are read, by key: ts_match_vq() is what @@ calls, but as a function call the GIN
+    # index cannot answer it (which would re-read every document with the words), and no sequential scan.
+    has_phrase = Func(F("vector"), query, function="ts_match_vq", output_field=BooleanField())
+    matches = SearchDocument.objects.filter(has_phrase, article_id__in=[pk for pk, _ in candidates])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        newest = list(matches.order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES])
+        cursor.execute("RESET enable_seqscan")
+    searched_since = candidates[-1][1] if len(candidates) == PHRASE_CANDIDATES else None
+    return newest, searched_since
 
 
 def snippet_of(query):

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from articles import search as search_module
 from articles.importers import import_file
 from articles.management.commands.load_demo import SAMPLE_STORY
 from articles.models import Article, Byline
@@ -118,8 +119,19 @@ def test_filters_narrow_results_by_section_and_date(client):
     [
         ('"Minsk agreements"', "Talks", "Trade", "Back to the Minsk agreements.", "Minsk signed trade agreements."),
         ("militia -Lukashenko", "History", "Plan", "The militia of 1812.", "Lukashenko orders a militia."),
+        (
+            'militia -"Minsk agreements"',
+            "Drill",
+            "Pact",
+            "The militia drilled near Minsk under new agreements.",
+            "The militia and the Minsk agreements.",
+        ),
     ],
-    ids=["phrase search finds the exact phrase only", "a minus word excludes stories with it"],
+    ids=[
+        "phrase search finds the exact phrase only",
+        "a minus word excludes stories with it",
+        "a minus phrase excludes only the phrase",
+    ],
 )
 def test_readers_search_syntax(client, query, wanted, unwanted, wanted_body, unwanted_body):
     ArticleFactory(headline=wanted, body=f"<p>{wanted_body}</p>")
@@ -129,6 +141,42 @@ def test_readers_search_syntax(client, query, wanted, unwanted, wanted_body, unw
 
     assert f">{wanted}<" in html
     assert f">{unwanted}<" not in html
+
+
+@pytest.mark.postgres
+def test_matches_from_every_date_window_are_found_once_newest_first(client, monkeypatch):
+    """The candidates come from a week, a year, five years and the rest, each window after the last."""
+    monkeypatch.setattr(search_module, "CANDIDATES", 4)
+    now = timezone.now()
+    for days, headline in [(2, "This week"), (100, "This year"), (1000, "Three years"), (4000, "Eleven years")]:
+        ArticleFactory(headline=f"{headline} lighthouse", published_at=now - timedelta(days=days))
+    ArticleFactory(headline="Oldest lighthouse", published_at=now - timedelta(days=5000))
+
+    _, html = search(client, q="lighthouse")
+
+    assert "More than 4 stories match" in html
+    for headline in ["This week", "This year", "Three years", "Eleven years"]:
+        assert html.count(f">{headline} lighthouse<") == 1
+    assert "Oldest lighthouse" not in html
+
+
+@pytest.mark.postgres
+def test_a_phrase_with_more_candidates_than_are_read_says_how_far_back_it_looked(client, monkeypatch):
+    monkeypatch.setattr(search_module, "PHRASE_CANDIDATES", 3)
+    now = timezone.now()
+    for days in (1, 2, 3):
+        ArticleFactory(
+            headline=f"Cranes {days}",
+            body="<p>The harbour has new cranes.</p>",
+            published_at=now - timedelta(days=days),
+        )
+    ArticleFactory(headline="Old crane", body="<p>A harbour crane fell.</p>", published_at=now - timedelta(days=900))
+
+    _, recent = search(client, q='"harbour crane"')
+    _, older = search(client, q='"harbour crane"', published_before=(now - timedelta(days=10)).date().isoformat())
+
+    assert "No story since" in recent and "has this exact phrase" in recent
+    assert "Old crane" in older and "Cranes 1" not in older
 
 
 @pytest.mark.postgres
