@@ -9,19 +9,21 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.urls import reverse
+from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from .sanitize import clean_html
-from .site import absolute_url, og_locale, publisher
+from .site import absolute_url, og_locale, path_to, publisher
 
 WORDS_PER_MINUTE = 230
 HOME_FEATURED_STORIES = 4
 HOME_STORIES_PER_SECTION = 4
 HOME_RECENT_STORIES = 80
-RELATED_CANDIDATES = 200
+# Each topic's newest stories, this many in all, are the candidates whose shared topics are counted.
+RELATED_CANDIDATES = 60
 # An <img> whose alt is missing or blank, in sanitised HTML (nh3 writes every attribute in double quotes).
 BODY_IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=\"[^\"]*[^\"\s])[^>]*>")
 
@@ -66,7 +68,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return path_to("articles:section", slug=self.slug)
 
 
 class Author(models.Model):
@@ -91,7 +93,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return path_to("articles:author", slug=self.slug)
 
 
 class Tag(models.Model):
@@ -110,7 +112,7 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return path_to("articles:tag", slug=self.slug)
 
 
 def new_preview_key():
@@ -163,11 +165,21 @@ class ArticleQuerySet(models.QuerySet):
 
         Editors place stories with `home_rank` (1 leads); with nothing placed, the newest story leads.
         Sections are filled from the newest HOME_RECENT_STORIES stories: two index scans, however big the
-        archive (a per-section window over every story took seconds on a million).
+        archive (a per-section window over every story took seconds on a million). Of those, only the
+        newest few of each section (one more, for the lead) and the placed stories are loaded.
         """
         newest = self.order_by("-published_at", "-id").values("pk")[:HOME_RECENT_STORIES]
         placed = self.filter(home_rank__isnull=False).values("pk")
-        stories = list(self.with_pk_in_any(newest, placed).order_by("-published_at", "-id"))
+        # Unplaced stories share one partition per section (home_rank NULL); placed ones are each first in theirs.
+        place = models.Window(
+            RowNumber(), partition_by=[models.F("section_id"), models.F("home_rank")], order_by=["-published_at", "-id"]
+        )
+        stories = list(
+            self.with_pk_in_any(newest, placed)
+            .annotate(place=place)
+            .filter(place__lte=HOME_STORIES_PER_SECTION + 1)
+            .order_by("-published_at", "-id")
+        )
         placed = sorted((s for s in stories if s.home_rank is not None), key=lambda s: s.home_rank)
         placed = placed[: HOME_FEATURED_STORIES + 1] or stories[:1]
         lead, featured = (placed[0], placed[1:]) if placed else (None, [])
@@ -202,6 +214,7 @@ class ArticleQuerySet(models.QuerySet):
             .with_pk_in_any(by_section, *by_topic)
             .annotate(shared_tags=shared_tags, same_section=same_section)
             .select_related("section")
+            .only("headline", "slug", "published_at", "section__name", "section__slug")
             .order_by("-shared_tags", "-same_section", "-published_at", "-id")[:limit]
         )
 
@@ -312,9 +325,12 @@ class Article(models.Model):
             ("delete_published_article", "Can delete stories that have been published"),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            # expires_at rides along so that counting a listing (the publishing gate) reads the index alone.
+            models.Index(fields=["status", "-published_at"], include=["expires_at"], name="article_status_published"),
             models.Index(fields=["home_rank"], condition=models.Q(home_rank__isnull=False), name="article_home_rank"),
-            models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
+            models.Index(
+                fields=["section", "status", "-published_at"], include=["expires_at"], name="article_section_published"
+            ),
         ]
 
     def __str__(self):
@@ -352,7 +368,7 @@ class Article(models.Model):
             self._record_change(before)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+        return path_to("articles:detail", section=self.section.slug, slug=self.slug)
 
     def _record_change(self, before):
         if before is None or before["status"] != self.status:
@@ -414,15 +430,18 @@ class Article(models.Model):
         """What readers are told: the last substantive update, else the first publication."""
         return self.updated_at or self.published_at
 
-    @property
+    @cached_property
     def credits(self):
-        """Bylines grouped by role, in the editor's order: [("By", [author, ...]), ("Photos by", [...])]."""
+        """Bylines grouped by role, in the editor's order: [("By", [author, ...]), ("Photos by", [...])].
+
+        Worked out once per loaded story: a story card asks twice.
+        """
         groups = {}
         for byline in self.bylines.all():
             groups.setdefault(byline.get_role_display(), []).append(byline.author)
         return list(groups.items())
 
-    @property
+    @cached_property
     def summary(self):
         """The standfirst, or the opening of the body when there is none."""
         if self.standfirst:
@@ -685,7 +704,7 @@ class Policy(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:policy", kwargs={"slug": self.slug})
+        return path_to("articles:policy", slug=self.slug)
 
 
 class SearchDocument(models.Model):

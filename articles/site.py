@@ -1,10 +1,33 @@
 """Who the site is, from settings: its name, base URL, language and publisher, for feeds, sitemaps and metadata."""
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import to_locale
+
+
+def path_to(viewname, **kwargs):
+    """reverse(), remembered: a page of story cards asks for a hundred paths, and reverse() is slow.
+
+    The URL patterns do not change while the process runs; the script prefix is part of the key.
+    """
+    return remembered_path(get_script_prefix(), viewname, tuple(kwargs.items()))
+
+
+@lru_cache(maxsize=20_000)
+def remembered_path(prefix, viewname, kwargs):
+    return reverse(viewname, kwargs=dict(kwargs))
+
+
+@receiver(setting_changed)
+def forget_paths(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        remembered_path.cache_clear()
 
 
 def absolute_url(path):

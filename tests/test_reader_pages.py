@@ -45,6 +45,22 @@ def test_home_shows_at_most_four_latest_stories_a_section(client):
     assert response.context["featured"] == []
 
 
+def test_a_section_whose_newest_stories_are_featured_still_shows_its_next_four(client):
+    section = SectionFactory()
+    now = timezone.now()
+    stories = [ArticleFactory(section=section, published_at=now - timedelta(hours=hours)) for hours in range(8)]
+    for rank, story in enumerate(stories[:3], start=1):
+        story.home_rank = rank
+        story.save()
+
+    response = client.get("/")
+
+    assert response.context["lead"] == stories[0]
+    assert response.context["featured"] == stories[1:3]
+    [(_, listed)] = response.context["sections"]
+    assert listed == stories[3:7]
+
+
 def test_home_query_count_does_not_grow_with_stories_sections_or_bylines(client, django_assert_max_num_queries):
     for section in SectionFactory.create_batch(6):
         for article in ArticleFactory.create_batch(8, section=section):
