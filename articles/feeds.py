@@ -1,5 +1,7 @@
 """RSS 2.0 and Atom feeds: the whole site, each section, each author, and the corrections."""
 
+import io
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
@@ -15,7 +17,19 @@ from .site import absolute_url
 FEED_SIZE = 30
 
 
-class NewsRssFeed(Rss201rev2Feed):
+class WrittenWhole:
+    """The XML written into the response in one piece, not one small chunk per element and attribute.
+
+    gunicorn sends every chunk of a response separately: a 20 KB feed from the page cache took 9 ms, not 1.
+    """
+
+    def write(self, outfile, encoding):
+        whole = io.StringIO()
+        super().write(whole, encoding)
+        outfile.write(whole.getvalue())
+
+
+class NewsRssFeed(WrittenWhole, Rss201rev2Feed):
     """RSS 2.0 that credits every byline (`dc:creator`) and carries the full text in `content:encoded`."""
 
     def rss_attributes(self):
@@ -33,7 +47,7 @@ class NewsRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class NewsAtomFeed(Atom1Feed):
+class NewsAtomFeed(WrittenWhole, Atom1Feed):
     """Atom with one `author` per byline and the full text in `content`."""
 
     def add_item_elements(self, handler, item):
