@@ -144,10 +144,6 @@ def ranked_results(q, stories, page_number, filters):
     query = search_query(q)
     searched_since = None
     if '"' in q:
-        # PostgreSQL cannot tell how rare a phrase is and may walk the archive by date re-reading every
-        # story; without plain index scans it intersects the word and date indexes instead.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_indexscan = off")
         newest, searched_since = newest_phrase_matches(q, query, filters)
     else:
         newest = [pk for pk, _ in newest_matches(Q(vector=query), filters, CANDIDATES)]
@@ -206,7 +202,14 @@ def newest_phrase_matches(q, query, filters):
     (None when every candidate was checked).
     """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [config_for(settings.LANGUAGE_CODE), q])
+        # PostgreSQL cannot tell how rare a phrase is and may walk the archive by date re-reading every story;
+        # without plain index scans it intersects the word and date indexes instead. Without sequential scans
+        # it checks the candidates below by key.
+        cursor.execute(
+            "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; "
+            "SELECT websearch_to_tsquery(%s::regconfig, %s)::text",
+            [config_for(settings.LANGUAGE_CODE), q],
+        )
         text = cursor.fetchone()[0]
     if "!" in text:
         # Read as "and", an excluded phrase would exclude stories that have its words apart: check them all.
@@ -216,13 +219,10 @@ def newest_phrase_matches(q, query, filters):
     )
     candidates = newest_matches(all_words, filters, PHRASE_CANDIDATES)
     # Only these candidates are read, by key: ts_match_vq() is what @@ calls, but as a function call the GIN
-    # index cannot answer it (which would re-read every document with the words), and no sequential scan.
+    # index cannot answer it (which would re-read every document with the words).
     has_phrase = Func(F("vector"), query, function="ts_match_vq", output_field=BooleanField())
     matches = SearchDocument.objects.filter(has_phrase, article_id__in=[pk for pk, _ in candidates])
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        newest = list(matches.order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES])
-        cursor.execute("RESET enable_seqscan")
+    newest = list(matches.order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES])
     searched_since = candidates[-1][1] if len(candidates) == PHRASE_CANDIDATES else None
     return newest, searched_since
 

@@ -1,10 +1,13 @@
-"""Sitemaps for crawlers: sections and articles under /sitemap.xml, and the Google News sitemap."""
+"""Sitemaps for crawlers: sections and one sitemap per month of stories under /sitemap.xml, and Google News.
 
-from datetime import timedelta
+Stories go by the month they were published in, so every article sitemap is a range of the publishing
+gate's (status, published_at) index: no page of it counts or skips through the whole archive.
+"""
+
+from datetime import datetime, timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from .models import Article, Section
@@ -28,26 +31,47 @@ class SectionSitemap(SiteSitemap):
     changefreq = "hourly"
 
     def items(self):
-        newest = Max("articles__published_at", filter=Q(articles__in=Article.objects.published()))
-        return Section.objects.annotate(newest_story_at=newest).order_by("order", "name")
+        # The newest story of each section, by one look into the section's index each.
+        newest = Article.objects.published().filter(section=OuterRef("pk")).order_by("-published_at")
+        return Section.objects.annotate(newest_story_at=Subquery(newest.values("published_at")[:1])).order_by(
+            "order", "name"
+        )
 
     def lastmod(self, section):
         return section.newest_story_at
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(newest=Max("published_at"))["newest"]
+        newest = Article.objects.published().order_by("-published_at").values_list("published_at", flat=True)
+        return newest.first()
 
 
-class ArticleSitemap(SiteSitemap):
+class MonthSitemap(SiteSitemap):
+    """The stories published in one month (the site's time zone), oldest first, each with its last update.
+
+    The sitemap protocol's limit of 50,000 URLs is one month's limit here: far above what a newsroom
+    publishes in a month.
+    """
+
+    def __init__(self, year, month):
+        self.start = timezone.make_aware(datetime(year, month, 1))
+        self.end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+
     def items(self):
-        return Article.objects.published().select_related("section")
+        stories = Article.objects.published().filter(published_at__gte=self.start, published_at__lt=self.end)
+        return stories.select_related("section").order_by("published_at", "id")
 
     def lastmod(self, article):
         return article.last_updated
 
-    def get_latest_lastmod(self):
-        newest = Max(Coalesce("updated_at", "published_at"))
-        return Article.objects.published().aggregate(newest=newest)["newest"]
+
+def story_months():
+    """(year, month) of every month from the oldest published story to now, newest first."""
+    oldest = Article.objects.published().order_by("published_at").values_list("published_at", flat=True).first()
+    if oldest is None:
+        return []
+    first, now = timezone.localtime(oldest), timezone.localtime()
+    months = range(first.year * 12 + first.month - 1, now.year * 12 + now.month)  # months since year 0
+    return [(month // 12, month % 12 + 1) for month in reversed(months)]
 
 
 class NewsSitemap(SiteSitemap):
@@ -61,4 +85,4 @@ class NewsSitemap(SiteSitemap):
         return article.last_updated
 
 
-SITEMAPS = {"sections": SectionSitemap, "articles": ArticleSitemap}
+SITEMAPS = {"sections": SectionSitemap}

@@ -1,5 +1,5 @@
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.sitemaps.views import SitemapIndexItem
+from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
@@ -17,7 +17,7 @@ from .pagecache import depends_on
 from .preview import article_for_token
 from .search import SearchForm, search_archive
 from .site import absolute_url
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, MonthSitemap, story_months
 
 PAGE_SIZE = 20
 
@@ -181,16 +181,29 @@ def robots_txt(request):
 
 
 def sitemap_index(request):
-    """Django's sitemap index, but with URLs on SITE_URL rather than the request's host."""
+    """Django's sitemap index, on SITE_URL rather than the request's host: the sections, then every month.
+
+    Months carry no lastmod: finding each month's last update would read every story; their own entries do.
+    """
     depends_on(request, "sitemaps")
     entries = []
     for name, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
         url = absolute_url(reverse("sitemap", kwargs={"section": name}))
-        lastmod = sitemap.get_latest_lastmod()
-        entries.append(SitemapIndexItem(url, lastmod))
-        entries += [SitemapIndexItem(f"{url}?p={n}", lastmod) for n in range(2, sitemap.paginator.num_pages + 1)]
+        entries.append(SitemapIndexItem(url, sitemap_class().get_latest_lastmod()))
+    for year, month in story_months():
+        url = absolute_url(reverse("month_sitemap", kwargs={"year": f"{year:04}", "month": f"{month:02}"}))
+        entries.append(SitemapIndexItem(url, None))
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+
+
+def month_sitemap(request, year, month):
+    """The stories of one month; a month that cannot exist is a 404."""
+    depends_on(request, "sitemaps")
+    try:
+        month_of_stories = MonthSitemap(int(year), int(month))
+    except (ValueError, OverflowError) as exc:
+        raise Http404("No such month.") from exc
+    return sitemap(request, {"articles": month_of_stories}, section="articles", template_name="articles/sitemap.xml")
 
 
 def search(request):

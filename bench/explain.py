@@ -56,7 +56,7 @@ def pages():
         "feed": "/feeds/rss/",
         "section feed": f"/feeds/sections/{story.section.slug}/rss/",
         "sitemap index": "/sitemap.xml",
-        "sitemap, articles": "/sitemap-articles.xml",
+        "sitemap, a month": f"/sitemap-articles-{story.published_at:%Y-%m}.xml",
         "news sitemap": "/news-sitemap.xml",
     }
 

@@ -155,8 +155,11 @@ def sample_pages():
                 status = client.get(url).status_code
             queries[name] = len(captured) if status == 200 else f"HTTP {status}"
     stories = Article.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
     connection.close()
-    return pages, queries, stories
+    return pages, queries, f"{stories:,} stories, PostgreSQL shared_buffers {buffers}"
 
 
 def main():
@@ -173,7 +176,7 @@ def main():
     # A page cached from another database must not answer here: the bench's own Redis database starts empty.
     subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
     os.environ.update(app_env(REDIS_URL=args.redis_url))
-    pages, queries, stories = sample_pages()
+    pages, queries, archive = sample_pages()
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     static_root = workdir / "static"
@@ -215,7 +218,7 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(
-        f"\n{stories:,} stories; wrk -t2 -c{args.connections} -d{args.seconds}s per row; {args.workers} gunicorn "
+        f"\n{archive}; wrk -t2 -c{args.connections} -d{args.seconds}s per row; {args.workers} gunicorn "
         "workers per server; 2 cores shared by wrk, nginx, gunicorn and PostgreSQL\n"
     )
     print("| server | page | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to floor | SQL queries |")

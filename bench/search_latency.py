@@ -62,9 +62,11 @@ def run(query, filters):
 
 
 def described(results):
-    """What the reader got: the count ("500+" when capped), the suggestion, or nothing."""
+    """What the reader got: the count ("500+" when capped; for a phrase, how far back it looked), the suggestion."""
     if results is None:
         return "no page"
+    if results.stories and results.searched_since:
+        return f"{results.count} since {results.searched_since:%Y-%m}"
     if results.stories:
         return f"{results.count}{'+' if results.more else ''}"
     if results.notice == TOO_SLOW:
@@ -78,7 +80,7 @@ def percentile(values, share):
 
 
 def row(label, query, found, values):
-    return f"{label:<16} {query:<22} {found:>10} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f}"
+    return f"{label:<16} {query:<22} {found:>16} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f}"
 
 
 def main():
@@ -86,7 +88,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=10)
     options = parser.parse_args()
     stories = Article.objects.count()
-    print(f"{connection.settings_dict['NAME']}: {stories:,} stories, {options.rounds} rounds")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
+    print(f"{connection.settings_dict['NAME']}: {stories:,} stories, {options.rounds} rounds, shared_buffers {buffers}")
     timings = {label: [] for label, _, _ in QUERIES}
     found = {}
     for round_number in range(options.rounds + 1):
@@ -95,7 +100,7 @@ def main():
             found[label] = results
             if round_number:
                 timings[label].append(elapsed)
-    print(f"{'query':<16} {'text':<22} {'found':>10} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'query':<16} {'text':<22} {'found':>16} {'p50 ms':>8} {'p95 ms':>8}")
     for label, query, _ in QUERIES:
         print(row(label, query, described(found[label]), timings[label]))
     every = [value for values in timings.values() for value in values]

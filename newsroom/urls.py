@@ -3,11 +3,11 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles.pagecache import with_surfaces
 from articles.sitemaps import SITEMAPS, NewsSitemap
-from articles.views import healthz, robots_txt, sitemap_index
+from articles.views import healthz, month_sitemap, robots_txt, sitemap_index
 from images import views as image_views
 
 admin.site.site_header = f"{settings.SITE_NAME}: editorial"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
+    re_path(r"^sitemap-articles-(?P<year>[0-9]{4})-(?P<month>[0-9]{2})\.xml$", month_sitemap, name="month_sitemap"),
     path(
         "sitemap-<section>.xml",
         with_surfaces("sitemaps")(sitemap),

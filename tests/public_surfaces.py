@@ -1,5 +1,7 @@
 """Every kind of public URL, for the tests that throw hostile input at all of them (XSS, bad input)."""
 
+from django.utils.timezone import localtime
+
 # Paths, or functions of a published story (with one author and one tag) giving one.
 PUBLIC_SURFACES = [
     lambda article: "/",
@@ -22,7 +24,7 @@ PUBLIC_SURFACES = [
     "/feeds/corrections/atom/",
     "/sitemap.xml",
     "/sitemap-sections.xml",
-    "/sitemap-articles.xml",
+    lambda article: f"/sitemap-articles-{localtime(article.published_at):%Y-%m}.xml",
     "/news-sitemap.xml",
     "/robots.txt",
     "/search/?q=alert",

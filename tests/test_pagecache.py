@@ -71,7 +71,13 @@ def test_publishing_purges_home_section_feed_and_sitemap_but_not_an_unrelated_se
     world, culture = SectionFactory(), SectionFactory()
     ArticleFactory(section=world)
     ArticleFactory(section=culture)
-    pages = ["/", world.get_absolute_url(), "/feeds/rss/", "/sitemap-articles.xml", "/search/?q=bridge"]
+    pages = [
+        "/",
+        world.get_absolute_url(),
+        "/feeds/rss/",
+        f"/sitemap-articles-{timezone.localtime():%Y-%m}.xml",
+        "/search/?q=bridge",
+    ]
     for url in [*pages, culture.get_absolute_url()]:
         cached(client, url)
 

@@ -70,7 +70,7 @@ def urls(archive):
         "section feed": f"/feeds/sections/{section.slug}/rss/",
         "author feed": f"/feeds/authors/{author.slug}/atom/",
         "sitemap index": "/sitemap.xml",
-        "sitemap": "/sitemap-articles.xml",
+        "sitemap": f"/sitemap-articles-{story.published_at:%Y-%m}.xml",
         "news sitemap": "/news-sitemap.xml",
     }
 

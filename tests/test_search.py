@@ -272,6 +272,19 @@ def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_
 
 
 @pytest.mark.postgres
+def test_a_phrase_search_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    for number in range(25):
+        BylineFactory(article=ArticleFactory(headline=f"Harbour story {number}"))
+
+    # As a word search, plus the query's parsed form (with the planner settings for phrases) and the phrase
+    # check of the candidates.
+    with django_assert_max_num_queries(14):
+        response, html = search(client, q='"harbour story"')
+
+    assert "25 stories match" in html
+
+
+@pytest.mark.postgres
 def test_admin_article_search_uses_the_full_text_index_and_finds_drafts(admin_client):
     DraftFactory(headline="Draft about reservoirs", body="<p>Water levels fall.</p>")
     ArticleFactory(headline="Unrelated")

@@ -21,27 +21,47 @@ def parse(response):
     return ET.fromstring(response.content)
 
 
-def test_sitemap_index_points_at_sections_and_articles_with_lastmod(client):
-    article = ArticleFactory(updated_at=timezone.now() - timedelta(minutes=5))
+def month_sitemap(moment):
+    return f"{SITE}/sitemap-articles-{timezone.localtime(moment):%Y-%m}.xml"
+
+
+def test_sitemap_index_points_at_sections_and_every_month_since_the_oldest_story(client):
+    now = timezone.now()
+    newest = ArticleFactory(published_at=now - timedelta(minutes=5))
+    ArticleFactory(published_at=now - timedelta(days=70))
+    ArticleFactory(published_at=now - timedelta(days=900), status=Article.Status.DRAFT)
 
     root = parse(client.get("/sitemap.xml"))
 
     entries = {s.findtext(f"{SM}loc"): s.findtext(f"{SM}lastmod") for s in root.iter(f"{SM}sitemap")}
-    assert set(entries) == {f"{SITE}/sitemap-sections.xml", f"{SITE}/sitemap-articles.xml"}
-    assert datetime.fromisoformat(entries[f"{SITE}/sitemap-articles.xml"]) == article.updated_at
-    assert datetime.fromisoformat(entries[f"{SITE}/sitemap-sections.xml"]) == article.published_at
+    months = [loc for loc in entries if "sitemap-articles-" in loc]
+    assert months[0] == month_sitemap(now) and month_sitemap(now - timedelta(days=70)) == months[-1]
+    assert len(months) in (3, 4)  # 70 days back spans three or four calendar months
+    assert set(entries) == {f"{SITE}/sitemap-sections.xml", *months}
+    assert datetime.fromisoformat(entries[f"{SITE}/sitemap-sections.xml"]) == newest.published_at
 
 
-def test_article_sitemap_lists_published_stories_only_with_their_last_update(client):
-    live = ArticleFactory()
+def test_a_month_sitemap_lists_that_months_published_stories_only_with_their_last_update(client):
+    now = timezone.now()
+    live = ArticleFactory(updated_at=now - timedelta(minutes=5))
     ArticleFactory(status=Article.Status.DRAFT)
-    ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    ArticleFactory(published_at=now + timedelta(hours=1))
+    old = ArticleFactory(published_at=now - timedelta(days=400))
 
-    root = parse(client.get("/sitemap-articles.xml"))
+    this_month = parse(client.get(month_sitemap(live.published_at).removeprefix(SITE)))
+    that_month = parse(client.get(month_sitemap(old.published_at).removeprefix(SITE)))
 
-    [url] = root.iter(f"{SM}url")
+    [url] = this_month.iter(f"{SM}url")
     assert url.findtext(f"{SM}loc") == f"{SITE}{live.get_absolute_url()}"
-    assert datetime.fromisoformat(url.findtext(f"{SM}lastmod")) == live.published_at
+    assert datetime.fromisoformat(url.findtext(f"{SM}lastmod")) == live.updated_at
+    assert [u.findtext(f"{SM}loc") for u in that_month.iter(f"{SM}url")] == [f"{SITE}{old.get_absolute_url()}"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/sitemap-articles-2026-13.xml", "/sitemap-articles-0000-01.xml", "/sitemap-articles.xml"]
+)
+def test_a_month_that_cannot_exist_has_no_sitemap(client, path):
+    assert client.get(path).status_code == 404
 
 
 def test_section_sitemap_lists_every_section_on_the_site_url(client):
@@ -96,7 +116,8 @@ def test_sitemaps_run_a_constant_number_of_queries(client, django_assert_max_num
     for section in SectionFactory.create_batch(5):
         ArticleFactory.create_batch(10, section=section)
 
-    for url, queries in [("/sitemap.xml", 4), ("/sitemap-sections.xml", 2), ("/sitemap-articles.xml", 2)]:
+    month = f"/sitemap-articles-{timezone.localtime():%Y-%m}.xml"
+    for url, queries in [("/sitemap.xml", 2), ("/sitemap-sections.xml", 2), (month, 2)]:
         with django_assert_max_num_queries(queries):
             assert client.get(url).status_code == 200
 
