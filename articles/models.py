@@ -600,6 +600,8 @@ class Correction(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         get_latest_by = "created_at"
+        # The corrections page and feed walk this index newest first instead of sorting every correction.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="correction_newest")]
 
     def __str__(self):
         return f"{self.get_kind_display()} to “{self.article}”"
