@@ -43,7 +43,10 @@ MAX_QUERY_LENGTH = 200
 # A phrase of very common words makes PostgreSQL re-read most of the archive: stop it, and say what helps.
 TIME_LIMIT_MS = 800
 TOO_SLOW = "This search matches too much of the archive to rank in time; add a less common word or a date range."
-RECENT_WINDOWS = [timedelta(days=7), timedelta(days=366), timedelta(days=5 * 366), None]
+# Newest matches are looked for a week back first, in at most this many windows.
+FIRST_WINDOW = timedelta(days=7)
+LONGEST_WINDOW = timedelta(days=100 * 366)
+WINDOWS = 4
 # A phrase operator in a tsquery's text: <-> (next word) or <N> (N positions on).
 PHRASE_OPERATOR = re.compile(r"<(?:-|\d+)>")
 RECENCY = RawSQL("1.0 / (1 + extract(epoch from now() - articles_article.published_at) / 31557600)", ())
@@ -176,21 +179,25 @@ def ranked_results(q, stories, page_number, filters):
 def newest_matches(condition, filters, limit):
     """(id, published_at) of the newest `limit` documents meeting condition, from the search table alone.
 
-    Looked for in the last week first, then the rest of the year, the four years before, and the rest:
-    PostgreSQL intersects the word index with the date index, so a common word never makes it re-read
-    the whole archive, and no window reads a story an earlier one has read.
+    Looked for in the last week first, then further back in windows sized by how many matches the time
+    already covered held (twice what that rate needs), the last window open-ended: PostgreSQL intersects
+    the word index with the date index, so a common word never makes it re-read the whole archive, and
+    no window reads a story an earlier one has read.
     """
     now = timezone.now()
     documents = filtered(SearchDocument.objects.filter(condition, published_at__lte=now), **filters)
-    newest, newer = [], None
-    for window in RECENT_WINDOWS:
-        recent = documents.filter(published_at__gt=now - window) if window else documents
-        if newer:
-            recent = recent.filter(published_at__lte=newer)
+    newest, newer, span = [], now, FIRST_WINDOW
+    for window in range(WINDOWS):
+        recent = documents.filter(published_at__lte=newer)
+        if window < WINDOWS - 1:
+            recent = recent.filter(published_at__gt=newer - span)
         newest += recent.order_by("-published_at").values_list("article_id", "published_at")[: limit - len(newest)]
-        if len(newest) == limit or not window:
+        if len(newest) == limit:
             break
-        newer = now - window
+        newer -= span
+        covered = now - newer
+        span = covered * 8 if not newest else covered * 2 * (limit - len(newest)) / len(newest)
+        span = min(span, LONGEST_WINDOW)
     return newest
 
 
