@@ -187,9 +187,9 @@ def newest_matches(condition, filters, limit):
     now = timezone.now()
     documents = filtered(SearchDocument.objects.filter(condition, published_at__lte=now), **filters)
     newest, newer, span = [], now, FIRST_WINDOW
-    for window in range(WINDOWS):
+    for attempt in range(WINDOWS):
         recent = documents.filter(published_at__lte=newer)
-        if window < WINDOWS - 1:
+        if attempt < WINDOWS - 1:
             recent = recent.filter(published_at__gt=newer - span)
         newest += recent.order_by("-published_at").values_list("article_id", "published_at")[: limit - len(newest)]
         if len(newest) == limit:
