@@ -8,6 +8,7 @@ def site(request):
     """Site identity and the navigation, on every page."""
     return {
         "site_name": settings.SITE_NAME,
+        "language_code": settings.LANGUAGE_CODE,
         "site_url": settings.SITE_URL,
         "nav_sections": Section.objects.all(),
         "news_language": news_language(),

@@ -100,7 +100,8 @@ def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     depends_on(request, f"section:{section.pk}")
     page = paginate(request, Article.objects.published().filter(section=section).for_listing())
-    return render(request, "articles/section_detail.html", {"section": section, "page": page})
+    context = {"section": section, "page": page, "current_section": section.slug}
+    return render(request, "articles/section_detail.html", context)
 
 
 def author_detail(request, slug):
