@@ -154,7 +154,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description="bylines")
     def byline_names(self, article):
-        return ", ".join(byline.author.name for byline in article.bylines.all())
+        return ", ".join(byline.author.name for byline in article.listed_bylines)
 
     @admin.display(description="preview")
     def preview_links(self, article):

@@ -125,7 +125,7 @@ class LatestStories(Feed):
 
     def item_extra_kwargs(self, article):
         return {
-            "bylines": [(b.author.name, absolute_url(b.author.get_absolute_url())) for b in article.bylines.all()],
+            "bylines": [(b.author.name, absolute_url(b.author.get_absolute_url())) for b in article.listed_bylines],
             # The body is sanitised on every save (articles/sanitize.py), so it is as safe as the page.
             "content_html": article.body if settings.FEED_FULL_TEXT else None,
         }

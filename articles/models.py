@@ -132,8 +132,12 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Everything a story card shows, in a constant number of queries."""
-        bylines = models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        """Everything a story card shows, in a constant number of queries.
+
+        The bylines land in a plain list, `listed_bylines`: filling each story's `bylines` manager instead
+        costs a queryset per story, a millisecond on a home page of fifty.
+        """
+        bylines = models.Prefetch("bylines", queryset=Byline.objects.select_related("author"), to_attr="listed_bylines")
         return self.select_related("section", "lead_image").prefetch_related(bylines)
 
     def for_detail(self):
@@ -431,13 +435,18 @@ class Article(models.Model):
         return self.updated_at or self.published_at
 
     @cached_property
+    def listed_bylines(self):
+        """The bylines in credit order, with their authors; for_listing() fills this for a page at once."""
+        return list(self.bylines.select_related("author"))
+
+    @cached_property
     def credits(self):
         """Bylines grouped by role, in the editor's order: [("By", [author, ...]), ("Photos by", [...])].
 
         Worked out once per loaded story: a story card asks twice.
         """
         groups = {}
-        for byline in self.bylines.all():
+        for byline in self.listed_bylines:
             groups.setdefault(byline.get_role_display(), []).append(byline.author)
         return list(groups.items())
 
@@ -492,7 +501,7 @@ class Article(models.Model):
             ("article:modified_time", self.last_updated.isoformat()),
             ("article:section", self.section.name),
         ]
-        properties += [("article:author", absolute_url(b.author.get_absolute_url())) for b in self.bylines.all()]
+        properties += [("article:author", absolute_url(b.author.get_absolute_url())) for b in self.listed_bylines]
         properties += [("article:tag", tag.name) for tag in self.tags.all()]
         return properties
 
@@ -525,7 +534,7 @@ class Article(models.Model):
             "dateModified": self.last_updated.isoformat(),
             "author": [
                 {"@type": "Person", "name": b.author.name, "url": absolute_url(b.author.get_absolute_url())}
-                for b in self.bylines.all()
+                for b in self.listed_bylines
             ],
             "publisher": publisher(),
             "articleSection": self.section.name,

@@ -63,7 +63,7 @@ def article_detail(request, section, slug):
         f"article:{article.pk}",
         f"section:{article.section_id}",
         *(f"tag:{tag.pk}" for tag in article.tags.all()),
-        *(f"author:{byline.author_id}" for byline in article.bylines.all()),
+        *(f"author:{byline.author_id}" for byline in article.listed_bylines),
     )
     related = Article.objects.published().related_to(article)
     response = render(request, "articles/article_detail.html", {"article": article, "related": related})
