@@ -7,9 +7,10 @@ story cards; the admin, its forms and the pages of installed apps keep Django's 
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.template.defaultfilters import date, linebreaks_filter, pluralize, truncatewords
+from django.template.defaultfilters import linebreaks_filter, pluralize, truncatewords
 from django.template.defaulttags import querystring
 from django.templatetags.static import static
+from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import now, template_localtime
@@ -22,8 +23,14 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 
 def local_date(value, format_string):
-    """Django's `date` filter, in the site's time zone as Django's own templates show dates."""
-    return date(template_localtime(value), format_string)
+    """Django's `date` filter with a format string, in the site's time zone as Django's templates show dates.
+
+    Straight to the formatter: the filter first looks the string up as a format setting's name, which
+    was a third of the time a home page of fifty cards spent on dates.
+    """
+    if value in (None, ""):
+        return ""
+    return dateformat.format(template_localtime(value), format_string)
 
 
 def json_ld(data):
