@@ -127,6 +127,18 @@ def test_paginated_listings_announce_next_and_previous_pages_in_the_head(client,
     assert client.get(url, {"page": 4}).status_code == 404
 
 
+def test_pages_declare_the_site_language_and_a_section_page_marks_its_navigation_link(client, settings):
+    settings.LANGUAGE_CODE = "en-gb"
+    world, sport = SectionFactory(name="World"), SectionFactory(name="Sport")
+
+    html = client.get(world.get_absolute_url()).content.decode()
+
+    assert '<html lang="en-gb">' in html
+    assert f'<a href="{world.get_absolute_url()}" aria-current="page">World</a>' in html
+    assert f'<a href="{sport.get_absolute_url()}">Sport</a>' in html
+    assert "aria-current" not in client.get("/").content.decode()
+
+
 def test_every_page_offers_the_site_feeds_and_sections_and_authors_their_own(client):
     section, author = SectionFactory(), AuthorFactory(name="Ana Ruiz")
     article = ArticleFactory(section=section)
