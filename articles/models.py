@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -123,6 +122,15 @@ class StaleArticle(Exception):
     """The story was saved by someone else since this copy was loaded."""
 
 
+def card_bylines():
+    """A story card's bylines with their authors, for prefetching into `Article.listed_bylines`.
+
+    A plain list: filling each story's `bylines` manager instead costs a queryset per story, a millisecond
+    on a home page of fifty.
+    """
+    return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"), to_attr="listed_bylines")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories readers may see: published, due and not expired. The one gate of every public surface."""
@@ -132,13 +140,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Everything a story card shows, in a constant number of queries.
-
-        The bylines land in a plain list, `listed_bylines`: filling each story's `bylines` manager instead
-        costs a queryset per story, a millisecond on a home page of fifty.
-        """
-        bylines = models.Prefetch("bylines", queryset=Byline.objects.select_related("author"), to_attr="listed_bylines")
-        return self.select_related("section", "lead_image").prefetch_related(bylines)
+        """Everything a story card shows, in a constant number of queries."""
+        return self.select_related("section", "lead_image").prefetch_related(card_bylines())
 
     def for_detail(self):
         """Everything the article page shows, in a constant number of queries."""
@@ -165,24 +168,17 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(reduce(operator.or_, (models.Q(pk__in=subquery) for subquery in subqueries)))
 
     def home_page(self):
-        """The home page: the lead, the featured stories and the newest few of each section, in one query.
+        """The home page: the lead, the featured stories and the newest few of each section, in two queries.
 
         Editors place stories with `home_rank` (1 leads); with nothing placed, the newest story leads.
         Sections are filled from the newest HOME_RECENT_STORIES stories: two index scans, however big the
-        archive (a per-section window over every story took seconds on a million). Of those, only the
-        newest few of each section (one more, for the lead) and the placed stories are loaded.
+        archive (a per-section window over every story took seconds on a million). Bylines are loaded for
+        the stories shown only; a window in SQL choosing them cost more to plan than it saved.
         """
         newest = self.order_by("-published_at", "-id").values("pk")[:HOME_RECENT_STORIES]
         placed = self.filter(home_rank__isnull=False).values("pk")
-        # Unplaced stories share one partition per section (home_rank NULL); placed ones are each first in theirs.
-        place = models.Window(
-            RowNumber(), partition_by=[models.F("section_id"), models.F("home_rank")], order_by=["-published_at", "-id"]
-        )
         stories = list(
-            self.with_pk_in_any(newest, placed)
-            .annotate(place=place)
-            .filter(place__lte=HOME_STORIES_PER_SECTION + 1)
-            .order_by("-published_at", "-id")
+            self.with_pk_in_any(newest, placed).select_related("section", "lead_image").order_by("-published_at", "-id")
         )
         placed = sorted((s for s in stories if s.home_rank is not None), key=lambda s: s.home_rank)
         placed = placed[: HOME_FEATURED_STORIES + 1] or stories[:1]
@@ -191,14 +187,12 @@ class ArticleQuerySet(models.QuerySet):
         for story in stories:
             if story not in placed:
                 sections.setdefault(story.section, []).append(story)
-        by_section = sorted(sections.items(), key=lambda item: (item[0].order, item[0].name))
-        return {
-            "lead": lead,
-            "featured": featured,
-            "sections": [
-                (section, section_stories[:HOME_STORIES_PER_SECTION]) for section, section_stories in by_section
-            ],
-        }
+        by_section = [
+            (section, section_stories[:HOME_STORIES_PER_SECTION])
+            for section, section_stories in sorted(sections.items(), key=lambda item: (item[0].order, item[0].name))
+        ]
+        models.prefetch_related_objects([*placed, *(s for _, shown in by_section for s in shown)], card_bylines())
+        return {"lead": lead, "featured": featured, "sections": by_section}
 
     def related_to(self, article, limit=4):
         """Stories sharing the most topics with `article`, then its section's newest; never `article` itself.

@@ -44,7 +44,7 @@ def paginate(request, queryset):
 
 def home(request):
     depends_on(request, "home")
-    return render(request, "articles/home.html", Article.objects.published().for_listing().home_page())
+    return render(request, "articles/home.html", Article.objects.published().home_page())
 
 
 @conditional_page
