@@ -147,10 +147,15 @@ def sample_pages():
         "search": "/search/?q=minsk",
         "feed": "/feeds/rss/",
     }
+    # Only the uncached server (bench/yardstick_urls.py) has these: the article page's floor, step by step.
+    yardsticks = {
+        "bare one-query view": f"/bench/one-query/{article.pk}/",
+        "article's six queries, no template": f"/bench/article-data/{article.pk}/",
+    }
     queries = {}
     client = Client()
-    with override_settings(PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["testserver"]):
-        for name, url in pages.items():
+    with override_settings(PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["testserver"], ROOT_URLCONF="bench.yardstick_urls"):
+        for name, url in {**pages, **yardsticks}.items():
             with CaptureQueriesContext(connection) as captured:
                 status = client.get(url).status_code
             queries[name] = len(captured) if status == 200 else f"HTTP {status}"
@@ -159,7 +164,7 @@ def sample_pages():
         cursor.execute("SHOW shared_buffers")
         buffers = cursor.fetchone()[0]
     connection.close()
-    return pages, queries, f"{stories:,} stories, PostgreSQL shared_buffers {buffers}"
+    return pages, yardsticks, queries, f"{stories:,} stories, PostgreSQL shared_buffers {buffers}"
 
 
 def main():
@@ -176,7 +181,7 @@ def main():
     # A page cached from another database must not answer here: the bench's own Redis database starts empty.
     subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
     os.environ.update(app_env(REDIS_URL=args.redis_url))
-    pages, queries, archive = sample_pages()
+    pages, yardsticks, queries, archive = sample_pages()
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     static_root = workdir / "static"
@@ -187,7 +192,11 @@ def main():
     cached_port, uncached_port, nginx_port, static_port = args.port, args.port + 1, args.port + 2, args.port + 3
     servers = {
         "cached": start_gunicorn(cached_port, args.workers, app_env(**shared)),
-        "uncached": start_gunicorn(uncached_port, args.workers, app_env(PAGE_CACHE_SECONDS="0", **shared)),
+        "uncached": start_gunicorn(
+            uncached_port,
+            args.workers,
+            app_env(PAGE_CACHE_SECONDS="0", DJANGO_SETTINGS_MODULE="bench.yardstick_settings", **shared),
+        ),
     }
     config = None
     rows = []
@@ -200,7 +209,7 @@ def main():
         for server, port in [("cached", cached_port), ("uncached", uncached_port)]:
             floor = wrk(f"http://127.0.0.1:{port}/healthz", args.seconds, args.connections)
             rows.append((f"gunicorn {server}", "/healthz", floor, floor["rps"], "-"))
-            for name, url in pages.items():
+            for name, url in {**pages, **(yardsticks if server == "uncached" else {})}.items():
                 result = wrk(f"http://127.0.0.1:{port}{url}", args.seconds, args.connections)
                 rows.append((f"gunicorn {server}", name, result, floor["rps"], queries[name]))
         nginx_floor = wrk(f"http://127.0.0.1:{static_port}/article.html", args.seconds, args.connections)
