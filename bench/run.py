@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -62,18 +63,32 @@ def wait_for(url, seconds=30):
     raise SystemExit(f"{url} did not answer within {seconds} s")
 
 
+def check_port_free(port):
+    """A server left over from an interrupted run would answer in place of the one about to start."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"Something already listens on 127.0.0.1:{port}; stop it or pass --port.")
+
+
 def start_gunicorn(port, workers, env):
+    check_port_free(port)
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", "--config", "gunicorn.conf.py",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "1",
         "--access-logfile", "/dev/null", "--max-requests", "0",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(f"http://127.0.0.1:{port}/healthz")
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+    except SystemExit:
+        process.terminate()
+        raise
     return process
 
 
 def start_nginx(workdir, app_port, nginx_port, static_port, static_dir, static_root, media_root):
+    check_port_free(nginx_port)
+    check_port_free(static_port)
     snippet = (ROOT / "deploy/nginx.conf").read_text()
     for name, value in {
         "NEWSROOM_UPSTREAM": f"127.0.0.1:{app_port}",
@@ -190,17 +205,14 @@ def main():
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True, env=app_env(**shared)
     )
     cached_port, uncached_port, nginx_port, static_port = args.port, args.port + 1, args.port + 2, args.port + 3
-    servers = {
-        "cached": start_gunicorn(cached_port, args.workers, app_env(**shared)),
-        "uncached": start_gunicorn(
+    servers, config, rows = {}, None, []
+    try:
+        servers["cached"] = start_gunicorn(cached_port, args.workers, app_env(**shared))
+        servers["uncached"] = start_gunicorn(
             uncached_port,
             args.workers,
             app_env(PAGE_CACHE_SECONDS="0", DJANGO_SETTINGS_MODULE="bench.yardstick_settings", **shared),
-        ),
-    }
-    config = None
-    rows = []
-    try:
+        )
         static_dir = workdir / "floor"
         static_dir.mkdir()
         with urllib.request.urlopen(f"http://127.0.0.1:{uncached_port}{pages['article']}") as response:
