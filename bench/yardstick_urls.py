@@ -10,6 +10,7 @@ ORM's queries and the page's template each cost. Not part of the site: only run.
 """
 
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from django.utils.html import escape
 
@@ -17,12 +18,12 @@ from articles.models import Article, Section
 
 
 def one_query(request, pk):
-    story = Article.objects.only("headline", "standfirst", "body").get(pk=pk)
+    story = get_object_or_404(Article.objects.only("headline", "standfirst", "body"), pk=pk)
     return HttpResponse(f"<h1>{escape(story.headline)}</h1><p>{escape(story.standfirst)}</p>{story.body}")
 
 
 def article_data(request, pk):
-    story = Article.objects.published().for_detail().get(pk=pk)
+    story = get_object_or_404(Article.objects.published().for_detail(), pk=pk)
     related = list(Article.objects.published().related_to(story))
     navigation = list(Section.objects.all())
     return HttpResponse(
