@@ -70,11 +70,11 @@ def check_port_free(port):
             raise SystemExit(f"Something already listens on 127.0.0.1:{port}; stop it or pass --port.")
 
 
-def start_gunicorn(port, workers, env):
+def start_gunicorn(port, workers, threads, env):
     check_port_free(port)
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", "--config", "gunicorn.conf.py",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "1",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
         "--access-logfile", "/dev/null", "--max-requests", "0",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -187,6 +187,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=8, help="wrk duration per URL (default 8)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (default 1: sync workers; bench/README.md)"
+    )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
     parser.add_argument("--port", type=int, default=8700, help="first of five loopback ports")
     args = parser.parse_args()
@@ -207,10 +210,11 @@ def main():
     cached_port, uncached_port, nginx_port, static_port = args.port, args.port + 1, args.port + 2, args.port + 3
     servers, config, rows = {}, None, []
     try:
-        servers["cached"] = start_gunicorn(cached_port, args.workers, app_env(**shared))
+        servers["cached"] = start_gunicorn(cached_port, args.workers, args.threads, app_env(**shared))
         servers["uncached"] = start_gunicorn(
             uncached_port,
             args.workers,
+            args.threads,
             app_env(PAGE_CACHE_SECONDS="0", DJANGO_SETTINGS_MODULE="bench.yardstick_settings", **shared),
         )
         static_dir = workdir / "floor"
@@ -240,7 +244,7 @@ def main():
 
     print(
         f"\n{archive}; wrk -t2 -c{args.connections} -d{args.seconds}s per row; {args.workers} gunicorn "
-        "workers per server; 2 cores shared by wrk, nginx, gunicorn and PostgreSQL\n"
+        f"workers per server, {args.threads} thread(s) each; 2 cores shared by wrk, nginx, gunicorn and PostgreSQL\n"
     )
     print("| server | page | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to floor | SQL queries |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
