@@ -8,8 +8,8 @@ RUN apt-get update \
 COPY requirements.txt /tmp/requirements.txt
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install -r /tmp/requirements.txt
 
-# Final stage: no compilers, a non-root user, static files collected at build time.
-FROM python:3.11-slim-bookworm
+# The app: no compilers, a non-root user, static files collected at build time.
+FROM python:3.11-slim-bookworm AS app
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
@@ -33,3 +33,14 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; host = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0].lstrip('.'); urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4)"]
 CMD ["gunicorn", "newsroom.wsgi", "--config", "gunicorn.conf.py"]
+
+# The caching front (deploy/nginx.conf; the `front` service of docker-compose.yml): nginx with the static
+# files this build collected, so they always match the app they were built with. The image's entrypoint
+# fills the ${NEWSROOM_*} placeholders from the environment into conf.d/, which its http {} block includes.
+FROM nginx:1.27-bookworm AS front
+RUN rm /etc/nginx/conf.d/default.conf
+COPY deploy/nginx.conf /etc/nginx/templates/newsroom.conf.template
+COPY --from=app /app/staticfiles /srv/static
+
+# `docker build .` without --target builds the app.
+FROM app

@@ -52,6 +52,8 @@ def pytest_runtest_setup(item):
         pytest.skip("needs PostgreSQL (set DATABASE_URL or start it on 127.0.0.1:5432)")
     if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    if item.get_closest_marker("nginx") and not shutil.which("nginx"):
+        pytest.skip("needs nginx (apt-get install nginx)")
 
 
 def pytest_sessionfinish(session, exitstatus):
