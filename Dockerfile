@@ -6,7 +6,9 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev libpq-dev \
     && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt /tmp/requirements.txt
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install -r /tmp/requirements.txt
+# pip and setuptools are left behind: nothing installs packages into the running app.
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install -r /tmp/requirements.txt \
+    && /opt/venv/bin/pip uninstall --yes --quiet pip setuptools
 
 # The app: no compilers, a non-root user, static files collected at build time.
 FROM python:3.11-slim-bookworm AS app
@@ -17,7 +19,7 @@ ENV PYTHONUNBUFFERED=1 \
     GUNICORN_BIND=0.0.0.0:8000
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq5 \
-    && rm -rf /var/lib/apt/lists/* \
+    && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
     && groupadd --system --gid 10001 newsroom \
     && useradd --system --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin newsroom
 COPY --from=build /opt/venv /opt/venv
@@ -31,7 +33,7 @@ USER 10001:10001
 VOLUME ["/app/media"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; host = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0].lstrip('.'); urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; host = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0].lstrip('.'); port = os.environ.get('GUNICORN_BIND', ':8000').rsplit(':', 1)[1]; urllib.request.urlopen(urllib.request.Request(f'http://127.0.0.1:{port}/healthz', headers={'Host': host}), timeout=4)"]
 CMD ["gunicorn", "newsroom.wsgi", "--config", "gunicorn.conf.py"]
 
 # The caching front (deploy/nginx.conf; the `front` service of docker-compose.yml): nginx with the static
