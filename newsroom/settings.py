@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.RequestSizeLimitMiddleware",
+    "newsroom.middleware.NullCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cache hit for a reader costs no more than a cache lookup.
     "articles.pagecache.PageCacheMiddleware",

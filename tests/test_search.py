@@ -58,7 +58,6 @@ def test_empty_search_asks_for_a_word(client):
     ("query", "status", "message"),
     [
         ("x" * 5000, 400, "Please shorten your search to 200 characters or fewer."),
-        ("Minsk\x00militia", 400, "Null characters are not allowed."),
         ('"unbalanced quotes', 200, "No published stories match"),
         ("&|!:*() militia:* & !", 200, "No published stories match"),
         ("'; DROP TABLE articles_article; --", 200, "No published stories match"),
