@@ -10,6 +10,6 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "language_code": settings.LANGUAGE_CODE,
         "site_url": settings.SITE_URL,
-        "nav_sections": Section.objects.all(),
+        "nav_sections": Section.objects.with_published_stories(),
         "news_language": news_language(),
     }

@@ -71,7 +71,7 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     section = forms.ModelChoiceField(
-        Section.objects.all(),
+        Section.objects.with_published_stories(),
         to_field_name="slug",
         required=False,
         empty_label="All sections",

@@ -97,7 +97,7 @@ def article_preview_link(request, token):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = get_object_or_404(Section.objects.with_published_stories(), slug=slug)
     depends_on(request, f"section:{section.pk}")
     page = paginate(request, Article.objects.published().filter(section=section).for_listing())
     context = {"section": section, "page": page, "current_section": section.slug}
@@ -105,14 +105,14 @@ def section_detail(request, slug):
 
 
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(Author.objects.with_published_stories(), slug=slug)
     depends_on(request, f"author:{author.pk}")
     page = paginate(request, Article.objects.published().filter(authors=author).distinct().for_listing())
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(Tag.objects.with_published_stories(), slug=slug)
     depends_on(request, f"tag:{tag.pk}")
     page = paginate(request, Article.objects.published().filter(tags=tag).for_listing())
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})

@@ -130,6 +130,8 @@ def test_paginated_listings_announce_next_and_previous_pages_in_the_head(client,
 def test_pages_declare_the_site_language_and_a_section_page_marks_its_navigation_link(client, settings):
     settings.LANGUAGE_CODE = "en-gb"
     world, sport = SectionFactory(name="World"), SectionFactory(name="Sport")
+    ArticleFactory(section=world)
+    ArticleFactory(section=sport)
 
     html = client.get(world.get_absolute_url()).content.decode()
 
