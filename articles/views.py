@@ -15,7 +15,7 @@ from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthAr
 from .models import Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .pagecache import depends_on
 from .preview import article_for_token
-from .search import SearchForm, search_archive
+from .search import SearchForm, full_text, search_archive
 from .site import absolute_url
 from .sitemaps import SITEMAPS, MonthSitemap, story_months
 
@@ -210,8 +210,9 @@ def month_sitemap(request, year, month):
 def search(request):
     depends_on(request, "search")
     form = SearchForm(request.GET)
+    context = {"form": form, "full_text": full_text()}
     if not form.is_valid():
-        return render(request, "articles/search.html", {"form": form}, status=400)
+        return render(request, "articles/search.html", context, status=400)
     query = form.cleaned_data["q"]
     results = search_archive(page_number=request.GET.get("page"), **form.cleaned_data) if query else None
-    return render(request, "articles/search.html", {"form": form, "query": query, "results": results})
+    return render(request, "articles/search.html", {**context, "query": query, "results": results})

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from articles import search as search_module
+from articles import views
 from articles.importers import import_file
 from articles.management.commands.load_demo import SAMPLE_STORY
 from articles.models import Article, Byline
@@ -442,3 +443,23 @@ def test_search_follows_the_site_language_setting(client, settings):
     with connection.cursor() as cursor:
         cursor.execute("SELECT articles_search_config()::text")
         assert cursor.fetchone()[0] == "german"
+
+
+def test_the_search_page_explains_the_syntax_where_full_text_search_runs(client):
+    _, html = search(client)
+
+    assert "Use quotes for an exact phrase" in html
+    assert "exactly as typed" not in html
+
+
+def test_the_demo_search_on_sqlite_advertises_only_what_it_does(client, monkeypatch):
+    """The embedded demo matches the text as typed: no phrase, minus or "or" syntax is offered there."""
+    monkeypatch.setattr(search_module, "full_text", lambda: False)
+    monkeypatch.setattr(views, "full_text", lambda: False)
+    ArticleFactory(headline="Minsk agreements signed")
+
+    _, html = search(client, q="Minsk agreements")
+
+    assert ">Minsk agreements signed<" in html
+    assert "Finds stories that contain what you type, exactly as typed (capitals aside), newest first." in html
+    assert "Use quotes" not in html and "<code>or</code>" not in html
