@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 
 from .models import Section
 from .site import news_language
@@ -13,3 +14,8 @@ def site(request):
         "nav_sections": Section.objects.with_published_stories(),
         "news_language": news_language(),
     }
+
+
+def admin_names(request):
+    """The admin's header and title for admin-styled pages that the admin does not render, such as the lockout."""
+    return {"site_header": admin.site.site_header, "site_title": admin.site.site_title}

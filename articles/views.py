@@ -5,10 +5,11 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import http_date
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import conditional_page
 from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthArchiveView, YearArchiveView
 
@@ -179,6 +180,12 @@ def robots_txt(request):
         f"Sitemap: {absolute_url(reverse('news_sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@cache_control(max_age=86400)
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the pages link to: send them to the static icon."""
+    return redirect(static("favicon.ico"))
 
 
 def sitemap_index(request):

@@ -94,12 +94,15 @@ TEMPLATES = [
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Overrides of other apps' templates that installed-app order would not let win (the admin's base_site).
+        "DIRS": [BASE_DIR / "newsroom" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.admin_names",
             ],
         },
     },
