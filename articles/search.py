@@ -306,10 +306,10 @@ def diagnosis(q, stories):
             "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s)), ARRAY("
             "  SELECT coalesce(("
             "    SELECT candidate.word FROM ("
-            "      SELECT s.word FROM articles_searchword s WHERE s.word %% t.word"
-            "       ORDER BY s.word <-> t.word LIMIT %s) candidate"
+            "      SELECT s.word, s.word <-> t.word AS distance FROM articles_searchword s WHERE s.word %% t.word"
+            "       ORDER BY distance LIMIT %s) candidate"
             f"    WHERE EXISTS ({in_a_story_sql})"
-            "     ORDER BY candidate.word <-> t.word LIMIT 1), t.word)"
+            "     ORDER BY candidate.distance LIMIT 1), t.word)"
             "  FROM unnest(%s::text[]) WITH ORDINALITY AS t(word, n) ORDER BY t.n)",
             [config, q, SUGGESTION_CANDIDATES, *in_a_story_params, words],
         )
