@@ -27,7 +27,7 @@ from .models import (
 )
 from .preview import PREVIEW_DAYS, preview_token
 from .revisions import compare_with_current, restore_revision
-from .search import full_text, search_query
+from .search import UNREADABLE, full_text, readable, search_query
 
 REPORTER_STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW]
 
@@ -309,6 +309,9 @@ class ArticleAdmin(VersionAdmin):
     def get_search_results(self, request, queryset, search_term):
         """On PostgreSQL: the readers' search syntax over the same full-text index, drafts included."""
         if search_term.strip() and full_text():
+            if not readable(search_term):
+                messages.warning(request, UNREADABLE)
+                return queryset.none(), False
             return queryset.filter(search_document__vector=search_query(search_term)), False
         return super().get_search_results(request, queryset, search_term)
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 
 from .models import Section
 from .site import news_language
@@ -10,6 +11,11 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "language_code": settings.LANGUAGE_CODE,
         "site_url": settings.SITE_URL,
-        "nav_sections": Section.objects.all(),
+        "nav_sections": Section.objects.with_published_stories(),
         "news_language": news_language(),
     }
+
+
+def admin_names(request):
+    """The admin's header and title for admin-styled pages that the admin does not render, such as the lockout."""
+    return {"site_header": admin.site.site_header, "site_title": admin.site.site_title}

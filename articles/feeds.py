@@ -143,7 +143,7 @@ class OneOwnerStories(LatestStories):
     model = None
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        return get_object_or_404(self.model.objects.with_published_stories(), slug=slug)
 
     def title(self, owner):
         return f"{owner} | {settings.SITE_NAME}"

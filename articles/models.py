@@ -52,6 +52,29 @@ def validate_section_slug(value):
         raise ValidationError(f"“{value}” is used by the site itself; choose another slug.")
 
 
+class StoryOwnerQuerySet(models.QuerySet):
+    """Sections, authors or topics: what readers see of them follows the publishing gate."""
+
+    story_field = None  # the Article field that points to one of these
+
+    def with_published_stories(self):
+        """Those with a story readers may see; the rest have no page, feed or link on the public site."""
+        stories = Article.objects.published().filter(**{self.story_field: models.OuterRef("pk")})
+        return self.filter(models.Exists(stories))
+
+
+class SectionQuerySet(StoryOwnerQuerySet):
+    story_field = "section"
+
+
+class AuthorQuerySet(StoryOwnerQuerySet):
+    story_field = "authors"
+
+
+class TagQuerySet(StoryOwnerQuerySet):
+    story_field = "tags"
+
+
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True, validators=[validate_section_slug])
@@ -59,6 +82,8 @@ class Section(models.Model):
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Sections are listed in the navigation by this number, lowest first."
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -85,6 +110,8 @@ class Author(models.Model):
         help_text="The CMS account of this contributor, if they have one.",
     )
 
+    objects = AuthorQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -98,6 +125,8 @@ class Author(models.Model):
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -33,7 +33,21 @@ def story_surfaces(article):
 
 def purge_story(article, *also):
     """Purge the pages of a story that readers can see, or could see before this change."""
-    purge([*story_surfaces(article), *also])
+    surfaces = [*story_surfaces(article), *also]
+    if changes_navigation(article, surfaces):
+        surfaces.append("site")
+    purge(surfaces)
+
+
+def changes_navigation(article, surfaces):
+    """Whether the story is the only one readers may see in a section it is (or was) in.
+
+    The navigation on every page lists the sections with a published story: such a story's change may add
+    its section there or drop it.
+    """
+    sections = {int(surface.removeprefix("section:")) for surface in surfaces if surface.startswith("section:")}
+    others = Article.objects.published().exclude(pk=article.pk).filter(section__in=sections)
+    return others.values("section").distinct().count() < len(sections)
 
 
 def purge_everything():

@@ -16,14 +16,15 @@ stories are read; when there are more, the page says how far back it looked and 
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from html import unescape
 
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import InvalidPage, Paginator
-from django.db import OperationalError, connection, transaction
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import BooleanField, F, Func, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -43,10 +44,19 @@ MAX_QUERY_LENGTH = 200
 # A phrase of very common words makes PostgreSQL re-read most of the archive: stop it, and say what helps.
 TIME_LIMIT_MS = 800
 TOO_SLOW = "This search matches too much of the archive to rank in time; add a less common word or a date range."
+UNREADABLE = "This search has too many symbols to read; use words, and at most a few quotes, minus signs and “or”."
+# Dates a search may filter by: beyond them a date is a typo, and a day after 9999-12-31 cannot be computed.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2200, 12, 31)
+DATE_RANGE = [
+    MinValueValidator(EARLIEST_DATE, "Enter a date in 1900 or later."),
+    MaxValueValidator(LATEST_DATE, "Enter a date in 2200 or earlier."),
+]
 # Newest matches are looked for a week back first, in at most this many windows.
 FIRST_WINDOW = timedelta(days=7)
 LONGEST_WINDOW = timedelta(days=100 * 366)
 WINDOWS = 4
+# "Did you mean": the nearest words of the word list looked at for each word of the query.
+SUGGESTION_CANDIDATES = 5
 # A phrase operator in a tsquery's text: <-> (next word) or <N> (N positions on).
 PHRASE_OPERATOR = re.compile(r"<(?:-|\d+)>")
 RECENCY = RawSQL("1.0 / (1 + extract(epoch from now() - articles_article.published_at) / 31557600)", ())
@@ -61,17 +71,23 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     section = forms.ModelChoiceField(
-        Section.objects.all(),
+        Section.objects.with_published_stories(),
         to_field_name="slug",
         required=False,
         empty_label="All sections",
         error_messages={"invalid_choice": "There is no such section; choose one from the list."},
     )
     published_after = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="From",
+        required=False,
+        validators=DATE_RANGE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     published_before = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="To",
+        required=False,
+        validators=DATE_RANGE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self):
@@ -101,6 +117,16 @@ def full_text():
 def search_query(text):
     """Readers' syntax: "a phrase", -excluded, either or other; anything else is read as plain words."""
     return SearchQuery(text, search_type="websearch", config=config_for(settings.LANGUAGE_CODE))
+
+
+def readable(text):
+    """Whether PostgreSQL's websearch parser can read the text: a long run of operators overflows its stack."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)", [config_for(settings.LANGUAGE_CODE), text])
+    except DatabaseError:
+        return False
+    return True
 
 
 def marked(snippet):
@@ -141,6 +167,11 @@ def search_archive(q, page_number=1, **filters):
         if not isinstance(exc.__cause__, QueryCanceled):
             raise
         return Results(page=None, count=0, notice=TOO_SLOW)
+    except DatabaseError:
+        # Asked only after a failure, so a search that works costs no extra query.
+        if readable(q):
+            raise
+        return Results(page=None, count=0, notice=UNREADABLE)
 
 
 def ranked_results(q, stories, page_number, filters):
@@ -260,15 +291,27 @@ def substring_results(q, stories, page_number):
 
 
 def diagnosis(q, stories):
-    """Why nothing was found: a notice when the query has no searchable word, else a spelling suggestion."""
+    """Why nothing was found: a notice when the query has no searchable word, else a spelling suggestion.
+
+    The word list holds the words of every story, drafts too, and stories go live and expire by time alone:
+    so each word suggested is checked, as the page is made, to be in one of `stories` (published, filtered).
+    """
     words = [word.lower() for word in re.findall(r"[^\W\d_]{3,40}", q)]
+    config = config_for(settings.LANGUAGE_CODE)
+    candidate = SearchQuery(RawSQL("candidate.word", (), output_field=TextField()), config=config)
+    in_a_story = stories.filter(search_document__vector=candidate).order_by()
+    in_a_story_sql, in_a_story_params = in_a_story.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s)), ARRAY("
-            "  SELECT coalesce((SELECT s.word FROM articles_searchword s WHERE s.word %% t.word"
-            "                   ORDER BY s.word <-> t.word LIMIT 1), t.word)"
+            "  SELECT coalesce(("
+            "    SELECT candidate.word FROM ("
+            "      SELECT s.word, s.word <-> t.word AS distance FROM articles_searchword s WHERE s.word %% t.word"
+            "       ORDER BY distance LIMIT %s) candidate"
+            f"    WHERE EXISTS ({in_a_story_sql})"
+            "     ORDER BY candidate.distance LIMIT 1), t.word)"
             "  FROM unnest(%s::text[]) WITH ORDINALITY AS t(word, n) ORDER BY t.n)",
-            [config_for(settings.LANGUAGE_CODE), q, words],
+            [config, q, SUGGESTION_CANDIDATES, *in_a_story_params, words],
         )
         nodes, fixes = cursor.fetchone()
     if not nodes:
@@ -282,7 +325,7 @@ def diagnosis(q, stories):
         return fix.capitalize() if match.group()[0].isupper() else fix
 
     suggestion = re.sub(r"[^\W\d_]{3,40}", corrected, q)
-    # Offered only when it finds published stories: the word list also holds words of drafts.
+    # Offered only when the whole suggestion finds stories, not just each word.
     if stories.filter(search_document__vector=search_query(suggestion)).exists():
         return "", suggestion
     return "", ""

@@ -33,8 +33,10 @@ class SectionSitemap(SiteSitemap):
     def items(self):
         # The newest story of each section, by one look into the section's index each.
         newest = Article.objects.published().filter(section=OuterRef("pk")).order_by("-published_at")
-        return Section.objects.annotate(newest_story_at=Subquery(newest.values("published_at")[:1])).order_by(
-            "order", "name"
+        return (
+            Section.objects.with_published_stories()
+            .annotate(newest_story_at=Subquery(newest.values("published_at")[:1]))
+            .order_by("order", "name")
         )
 
     def lastmod(self, section):

@@ -5,17 +5,18 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import http_date
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import conditional_page
 from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthArchiveView, YearArchiveView
 
 from .models import Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .pagecache import depends_on
 from .preview import article_for_token
-from .search import SearchForm, search_archive
+from .search import SearchForm, full_text, search_archive
 from .site import absolute_url
 from .sitemaps import SITEMAPS, MonthSitemap, story_months
 
@@ -97,7 +98,7 @@ def article_preview_link(request, token):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = get_object_or_404(Section.objects.with_published_stories(), slug=slug)
     depends_on(request, f"section:{section.pk}")
     page = paginate(request, Article.objects.published().filter(section=section).for_listing())
     context = {"section": section, "page": page, "current_section": section.slug}
@@ -105,14 +106,14 @@ def section_detail(request, slug):
 
 
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(Author.objects.with_published_stories(), slug=slug)
     depends_on(request, f"author:{author.pk}")
     page = paginate(request, Article.objects.published().filter(authors=author).distinct().for_listing())
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(Tag.objects.with_published_stories(), slug=slug)
     depends_on(request, f"tag:{tag.pk}")
     page = paginate(request, Article.objects.published().filter(tags=tag).for_listing())
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
@@ -181,6 +182,12 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@cache_control(max_age=86400)
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the pages link to: send them to the static icon."""
+    return redirect(static("favicon.ico"))
+
+
 def sitemap_index(request):
     """Django's sitemap index, on SITE_URL rather than the request's host: the sections, then every month.
 
@@ -210,8 +217,9 @@ def month_sitemap(request, year, month):
 def search(request):
     depends_on(request, "search")
     form = SearchForm(request.GET)
+    context = {"form": form, "full_text": full_text()}
     if not form.is_valid():
-        return render(request, "articles/search.html", {"form": form}, status=400)
+        return render(request, "articles/search.html", context, status=400)
     query = form.cleaned_data["q"]
     results = search_archive(page_number=request.GET.get("page"), **form.cleaned_data) if query else None
-    return render(request, "articles/search.html", {"form": form, "query": query, "results": results})
+    return render(request, "articles/search.html", {**context, "query": query, "results": results})

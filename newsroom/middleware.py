@@ -32,6 +32,34 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+class NullCharacterMiddleware:
+    """Refuse with 400 a request whose query string or form fields hold a NUL character.
+
+    PostgreSQL cannot store or compare text with NUL in it, so every view that queries with a parameter would
+    fail (a 500) on one. Refused rather than stripped: a browser form never sends one, and a silently altered
+    search or slug would be worse than a clear answer to the tool that did.
+    """
+
+    FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        parameters = [request.GET]
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            parameters.append(request.POST)
+        for query_dict in parameters:
+            for key, values in query_dict.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return HttpResponse(
+                        "Null characters are not allowed in a request's parameters.",
+                        status=400,
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return self.get_response(request)
+
+
 def client_ip(request):
     """The reader's address for login throttling: REMOTE_ADDR, or the proxies' X-Forwarded-For entry."""
     proxies = settings.TRUSTED_PROXY_COUNT

@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 
 from articles.pagecache import with_surfaces
 from articles.sitemaps import SITEMAPS, NewsSitemap
-from articles.views import healthz, month_sitemap, robots_txt, sitemap_index
+from articles.views import favicon, healthz, month_sitemap, robots_txt, sitemap_index
 from images import views as image_views
 
 admin.site.site_header = f"{settings.SITE_NAME}: editorial"
@@ -29,6 +29,7 @@ urlpatterns = [
     path("ckeditor/browse/", image_views.ckeditor_browse, name="ckeditor_browse"),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
     re_path(r"^sitemap-articles-(?P<year>[0-9]{4})-(?P<month>[0-9]{2})\.xml$", month_sitemap, name="month_sitemap"),
     path(

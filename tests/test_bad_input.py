@@ -8,7 +8,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .factories import ArticleFactory, BylineFactory, TagFactory
+from articles.models import Article
+
+from .factories import ArticleFactory, BylineFactory, TagFactory, staff_user
 from .public_surfaces import surface_paths
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,39 @@ def test_hostile_form_posts_never_give_a_server_error(client, csrf_client, publi
 def test_malformed_request_bodies_never_give_a_server_error(client, public_paths, body, content_type):
     for path in (public_paths[0], "/admin/login/"):
         assert_not_a_server_error(client.generic("POST", path, body, content_type=content_type), path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/search/?q=%00",
+        "/search/?q=minsk&published_after=%00",
+        "/?page=%00",
+        "/tags/topic/?x%00=1",
+        "/admin/autocomplete/?term=%00&app_label=articles&model_name=article&field_name=tags",
+        "/admin/articles/article/?q=%00",
+        "/admin/articles/article/?headline__icontains=%00",
+    ],
+)
+def test_a_null_character_in_a_query_string_is_refused_with_a_clear_message(client, path):
+    """Editors and readers alike: anywhere on the site, a NUL in a parameter is a 400 that says why."""
+    client.force_login(staff_user("Editor"))
+    ArticleFactory().tags.add(TagFactory(name="Topic", slug="topic"))
+
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert response.content.decode() == "Null characters are not allowed in a request's parameters."
+
+
+def test_a_null_character_in_a_posted_form_is_refused_with_a_clear_message(client):
+    client.force_login(staff_user("Editor"))
+    section = ArticleFactory().section
+
+    response = client.post(
+        "/admin/articles/article/add/", {"headline": "Bridge\x00reopens", "slug": "bridge", "section": section.pk}
+    )
+
+    assert response.status_code == 400
+    assert response.content.decode() == "Null characters are not allowed in a request's parameters."
+    assert not Article.objects.filter(slug="bridge").exists()

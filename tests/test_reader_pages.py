@@ -2,11 +2,21 @@ from datetime import timedelta
 
 import html5lib
 import pytest
+from django.contrib.staticfiles import finders
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Correction
 
-from .factories import ArticleFactory, AuthorFactory, BylineFactory, CorrectionFactory, SectionFactory, TagFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    CorrectionFactory,
+    SectionFactory,
+    TagFactory,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +140,8 @@ def test_paginated_listings_announce_next_and_previous_pages_in_the_head(client,
 def test_pages_declare_the_site_language_and_a_section_page_marks_its_navigation_link(client, settings):
     settings.LANGUAGE_CODE = "en-gb"
     world, sport = SectionFactory(name="World"), SectionFactory(name="Sport")
+    ArticleFactory(section=world)
+    ArticleFactory(section=sport)
 
     html = client.get(world.get_absolute_url()).content.decode()
 
@@ -197,3 +209,22 @@ def test_listing_pages_run_a_constant_number_of_queries(client, django_assert_ma
     # the generic year view also looks up the years before and after, for its navigation
     with django_assert_max_num_queries(8):
         assert client.get(f"/archive/{timezone.localtime().year}/").status_code == 200
+
+
+def test_favicon_ico_leads_to_the_sites_icon_and_every_page_links_it(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.ico"
+    assert "max-age=86400" in response["Cache-Control"]
+    with Image.open(finders.find("favicon.ico")) as icon:
+        assert icon.format == "ICO" and (32, 32) in icon.info["sizes"]
+    ArticleFactory()
+    assert '<link rel="icon" href="/static/favicon.ico" sizes="any">' in client.get("/").content.decode()
+
+
+def test_the_admin_links_the_sites_icon_too(client):
+    client.force_login(staff_user("Editor"))
+
+    for url in ["/admin/", "/admin/articles/article/", "/admin/articles/article/add/"]:
+        assert '<link rel="icon" href="/static/favicon.ico" sizes="any">' in client.get(url).content.decode(), url

@@ -1,16 +1,29 @@
 from datetime import timedelta
 
+import hypothesis
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import strategies as st
 
 from articles import search as search_module
+from articles import views
 from articles.importers import import_file
 from articles.management.commands.load_demo import SAMPLE_STORY
 from articles.models import Article, Byline
+from articles.search import MAX_QUERY_LENGTH
 from articles.search_sql import follow_language_setting
 
-from .factories import ArticleFactory, AuthorFactory, BylineFactory, DraftFactory, SectionFactory, TagFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    DraftFactory,
+    SectionFactory,
+    TagFactory,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 SAMPLE = str(SAMPLE_STORY)
@@ -46,7 +59,6 @@ def test_empty_search_asks_for_a_word(client):
     ("query", "status", "message"),
     [
         ("x" * 5000, 400, "Please shorten your search to 200 characters or fewer."),
-        ("Minsk\x00militia", 400, "Null characters are not allowed."),
         ('"unbalanced quotes', 200, "No published stories match"),
         ("&|!:*() militia:* & !", 200, "No published stories match"),
         ("'; DROP TABLE articles_article; --", 200, "No published stories match"),
@@ -246,6 +258,109 @@ def test_words_only_found_in_drafts_are_never_suggested(client):
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": Article.Status.DRAFT, "published_at": None},
+        {"published_at": timezone.now() + timedelta(days=1)},
+        {"expires_at": timezone.now() - timedelta(hours=1)},
+        {"status": Article.Status.WITHDRAWN},
+    ],
+    ids=["draft", "scheduled", "expired", "withdrawn"],
+)
+@pytest.mark.parametrize(
+    "query", ["Zorblat", "Zorblat or Minks", "-Minks Zorblat", '"Zorblat Minks"', 'Minks -"Zorblat"']
+)
+def test_words_of_stories_readers_cannot_see_are_never_suggested(client, hidden, query):
+    """Whatever the query's form, a suggested word comes from a story readers can see."""
+    ArticleFactory(headline="Embargoed", body="<p>Zorblatt resigns in Minsk.</p>", **hidden)
+    ArticleFactory(headline="Public story", body="<p>Snow in Minsk.</p>")
+
+    _, html = search(client, q=query)
+
+    assert "Zorblatt" not in html
+    assert "Embargoed" not in html
+
+
+@pytest.mark.postgres
+def test_a_misspelt_word_next_to_a_hidden_one_is_still_corrected(client):
+    DraftFactory(headline="Embargoed", body="<p>Zorblatt resigns.</p>")
+    ArticleFactory(headline="Public story", body="<p>Snow in Minsk.</p>")
+
+    _, html = search(client, q="Zorblat or Minks")
+
+    assert 'Did you mean: <a href="?q=Zorblat+or+Minsk">Zorblat or Minsk</a>?' in html
+
+
+@pytest.mark.postgres
+def test_a_suggestion_skips_a_nearer_hidden_word_for_a_published_one(client):
+    DraftFactory(headline="Embargoed", body="<p>Lukashenkas visit.</p>")
+    ArticleFactory(headline="Public story", body="<p>Lukashenko visits.</p>")
+
+    _, html = search(client, q="Lukashenka")
+
+    assert 'Did you mean: <a href="?q=Lukashenko">Lukashenko</a>?' in html
+    assert "Lukashenkas" not in html
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("query", ["-" * 33, " - " * 33 + "minsk", "minsk " + "-" * 40 + " militia"])
+def test_a_query_the_full_text_parser_cannot_read_gets_a_notice(client, query):
+    ArticleFactory(headline="Minsk")
+
+    response, html = search(client, q=query)
+
+    assert response.status_code == 200
+    assert "This search has too many symbols to read" in html
+    assert '<form class="search-form"' in html
+
+
+@pytest.mark.postgres
+@hypothesis.settings(
+    max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.sampled_from(["-", "-" * 33, '"', " or ", "!", "(", ")", "minsk", " ", "<->", ":*", "&", "|"]))
+    .map("".join)
+    .map(lambda text: text[:MAX_QUERY_LENGTH])
+)
+def test_no_mix_of_search_operators_is_a_server_error(client, query):
+    response, _ = search(client, q=query)
+
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.postgres
+def test_an_editor_searching_the_admin_with_an_unreadable_query_gets_a_message(client):
+    client.force_login(staff_user("Editor"))
+    DraftFactory(headline="Draft about reservoirs")
+
+    response = client.get("/admin/articles/article/", {"q": "-" * 33})
+
+    assert response.status_code == 200
+    assert "This search has too many symbols to read" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("published_before", "9999-12-31", "Enter a date in 2200 or earlier."),
+        ("published_after", "9999-12-31", "Enter a date in 2200 or earlier."),
+        ("published_after", "0001-01-01", "Enter a date in 1900 or later."),
+        ("published_before", "1899-12-31", "Enter a date in 1900 or later."),
+    ],
+)
+def test_a_date_out_of_range_is_a_form_error(client, field, value, message):
+    ArticleFactory(headline="Minsk")
+
+    response, html = search(client, q="minsk", **{field: value})
+
+    assert response.status_code == 400
+    assert message in html
+    assert f'value="{value}"' in html
+
+
+@pytest.mark.postgres
 def test_a_query_of_only_stop_words_says_so(client):
     ArticleFactory()
 
@@ -328,3 +443,23 @@ def test_search_follows_the_site_language_setting(client, settings):
     with connection.cursor() as cursor:
         cursor.execute("SELECT articles_search_config()::text")
         assert cursor.fetchone()[0] == "german"
+
+
+def test_the_search_page_explains_the_syntax_where_full_text_search_runs(client):
+    _, html = search(client)
+
+    assert "Use quotes for an exact phrase" in html
+    assert "exactly as typed" not in html
+
+
+def test_the_demo_search_on_sqlite_advertises_only_what_it_does(client, monkeypatch):
+    """The embedded demo matches the text as typed: no phrase, minus or "or" syntax is offered there."""
+    monkeypatch.setattr(search_module, "full_text", lambda: False)
+    monkeypatch.setattr(views, "full_text", lambda: False)
+    ArticleFactory(headline="Minsk agreements signed")
+
+    _, html = search(client, q="Minsk agreements")
+
+    assert ">Minsk agreements signed<" in html
+    assert "Finds stories that contain what you type, exactly as typed (capitals aside), newest first." in html
+    assert "Use quotes" not in html and "<code>or</code>" not in html

@@ -101,6 +101,9 @@ def test_repeated_failed_logins_lock_the_account_out_until_an_admin_unlocks_it(c
 
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
+    assert "The Newsroom: editorial</a>" in locked.content.decode()
+    assert "<title>Login blocked | The Newsroom</title>" in locked.content.decode()
+    assert "Django administration" not in locked.content.decode()
     assert still_locked.status_code == 429
     attempt = AccessAttempt.objects.get(username="editor")
     assert "editor" in admin_client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()

@@ -10,18 +10,46 @@ from django.views.defaults import server_error
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_check(**env):
-    clean = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+def run_manage(*args, **env):
+    clean = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG"}}
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
 
 
-def test_site_refuses_to_start_without_a_secret_key_when_debug_is_off():
-    result = run_check(DEBUG="false")
+def run_check(**env):
+    return run_manage("check", **env)
+
+
+def test_site_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
+    result = run_check(DEBUG="false", SECRET_KEY_FILE=str(tmp_path / "no-such-file"))
 
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_local_commands_read_the_key_that_make_run_wrote(tmp_path):
+    """`make run` writes var/secret_key; `manage.py ...` as the README shows it works without exporting it."""
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("a-key-make-run-wrote\n")
+    script = "from django.conf import settings; print(settings.SECRET_KEY)"
+
+    assert run_check(DEBUG="false", SECRET_KEY_FILE=str(key_file)).returncode == 0
+    shell = run_manage("shell", "-c", script, DEBUG="false", SECRET_KEY_FILE=str(key_file))
+    assert shell.stdout.splitlines()[-1] == "a-key-make-run-wrote"
+
+
+def test_the_default_key_file_is_var_secret_key():
+    from django.conf import settings
+
+    assert settings.SECRET_KEY_FILE == ROOT / "var" / "secret_key"
+
+
+def test_an_empty_key_file_is_no_key(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("\n")
+
+    assert run_check(DEBUG="false", SECRET_KEY_FILE=str(key_file)).returncode != 0
 
 
 def test_site_starts_with_a_secret_key():

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import ArticleFactory, SectionFactory
+from .factories import ArticleFactory, DraftFactory, SectionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_identity")]
 
@@ -64,14 +64,17 @@ def test_a_month_that_cannot_exist_has_no_sitemap(client, path):
     assert client.get(path).status_code == 404
 
 
-def test_section_sitemap_lists_every_section_on_the_site_url(client):
-    world, empty = SectionFactory(name="World", slug="world"), SectionFactory(name="Empty", slug="empty")
+def test_section_sitemap_lists_every_section_with_a_published_story_on_the_site_url(client):
+    world, sport = SectionFactory(name="World", slug="world"), SectionFactory(name="Sport", slug="sport")
     ArticleFactory(section=world)
+    ArticleFactory(section=sport)
+    DraftFactory(section=SectionFactory(name="Drafts only", slug="drafts-only"))
+    SectionFactory(name="Empty", slug="empty")
 
     root = parse(client.get("/sitemap-sections.xml"))
 
     locs = [url.findtext(f"{SM}loc") for url in root.iter(f"{SM}url")]
-    assert sorted(locs) == [f"{SITE}{empty.get_absolute_url()}", f"{SITE}{world.get_absolute_url()}"]
+    assert sorted(locs) == [f"{SITE}{sport.get_absolute_url()}", f"{SITE}{world.get_absolute_url()}"]
 
 
 def test_news_sitemap_holds_only_the_last_48_hours_with_news_tags(client):
