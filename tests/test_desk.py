@@ -2,9 +2,11 @@
 scheduled and expired stories apart, and a story readers cannot see opens in the preview."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import html5lib
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -173,10 +175,6 @@ def test_editor_takes_a_held_place_and_the_holder_moves_off_it_in_the_same_save(
 
 
 def test_places_reporters_gave_before_are_cleared_and_editors_places_stay():
-    from importlib import import_module
-
-    from django.apps import apps
-
     migration = import_module("articles.migrations.0013_desk_roles")
     reporter, editor = staff_user("Reporter"), staff_user("Editor")
     by_reporter = DraftFactory(home_rank=1)
