@@ -55,6 +55,35 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Where a story stands, times included: scheduled and expired are not statuses of their own."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Article.Status.DRAFT, "Draft"),
+            (Article.Status.REVIEW, "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published (live)"),
+            ("expired", "Expired"),
+            (Article.Status.WITHDRAWN, "Withdrawn"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case Article.Status.DRAFT | Article.Status.REVIEW | Article.Status.WITHDRAWN:
+                return queryset.filter(status=self.value())
+            case "scheduled":
+                return queryset.scheduled()
+            case "live":
+                return queryset.published()
+            case "expired":
+                return queryset.expired()
+        return queryset
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     extra = 1
@@ -86,7 +115,7 @@ class StatusChangeInline(admin.TabularInline):
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_label", "section", "byline_names", "published_at", "modified_at"]
-    list_filter = ["status", "section", "article_type", "authors"]
+    list_filter = [StateFilter, "section", "article_type", "authors"]
     list_select_related = ["section"]
     date_hierarchy = "published_at"
     search_fields = ["headline", "standfirst", "slug"]
@@ -97,7 +126,10 @@ class ArticleAdmin(VersionAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "base_version"]}),
         ("Photo", {"fields": ["lead_image"]}),
-        ("Placement", {"fields": ["section", "article_type", "tags", "dateline", "source", "home_rank"]}),
+        (
+            "Placement",
+            {"fields": ["section", "article_type", "tags", "dateline", "source", "home_rank", "take_home_place"]},
+        ),
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "substantive", "assigned_to"]}),
         ("Preview", {"fields": ["preview_links"]}),
         (
@@ -120,10 +152,26 @@ class ArticleAdmin(VersionAdmin):
         return super().get_queryset(request).for_listing()
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*self.record_fields, "preview_links"]
+        fields = [*self.record_fields, "preview_links", "staff_preview"]
         if not request.user.has_perm("articles.publish_article"):
-            fields += ["published_at", "expires_at", "assigned_to"]
+            fields += ["published_at", "expires_at", "assigned_to", "home_rank"]
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        """Placing on the home page is for those who publish; a shareable link for those who may edit."""
+        left_out = set() if request.user.has_perm("articles.publish_article") else {"take_home_place"}
+        may_share = obj is None or self.has_change_permission(request, obj)
+        swap = {} if may_share else {"preview_links": "staff_preview"}
+        return [
+            (title, {**options, "fields": [swap.get(f, f) for f in options["fields"] if f not in left_out]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_view_on_site_url(self, obj=None):
+        """A story readers cannot see opens in the staff preview rather than a 404."""
+        if obj is not None and not obj.is_published():
+            return reverse("articles:preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not request.user.has_perm("articles.publish_article"):
@@ -148,7 +196,12 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
-        label = "Scheduled" if article.is_scheduled else article.get_status_display()
+        if article.is_expired:
+            label = "Expired"
+        elif article.is_scheduled:
+            label = "Scheduled"
+        else:
+            label = article.get_status_display()
         # The version the editor saw travels with a bulk action, so a stale one is refused.
         return format_html('{}<input type="hidden" name="version_{}" value="{}">', label, article.pk, article.version)
 
@@ -157,17 +210,29 @@ class ArticleAdmin(VersionAdmin):
         return ", ".join(byline.author.name for byline in article.listed_bylines)
 
     @admin.display(description="preview")
+    def staff_preview(self, article):
+        return format_html(
+            '<p><a href="{}" target="_blank">Preview this story</a> as readers will see it.</p>',
+            reverse("articles:preview", args=[article.pk]),
+        )
+
+    @admin.display(description="preview")
     def preview_links(self, article):
         if not article.pk:
             return "Save the story to preview it."
+        if article.status == Article.Status.WITHDRAWN:
+            return format_html(
+                "{}<p>A withdrawn story has no shareable link: the links shared before were revoked with it.</p>",
+                self.staff_preview(article),
+            )
         shared = settings.SITE_URL + reverse("articles:preview_link", args=[preview_token(article)])
         return format_html(
-            '<p><a href="{}" target="_blank">Preview this story</a> as readers will see it.</p>'
+            "{}"
             '<p>Shareable link (no account needed, valid for {} days):<br><input type="text" readonly size="90" '
             'value="{}" aria-label="Shareable preview link"></p>'
             '<p><button type="submit" class="button" formaction="{}" formnovalidate>Revoke all shared links'
             "</button></p>",
-            reverse("articles:preview", args=[article.pk]),
+            self.staff_preview(article),
             PREVIEW_DAYS,
             shared,
             reverse("admin:articles_article_revoke_preview", args=[article.pk]),
@@ -179,6 +244,11 @@ class ArticleAdmin(VersionAdmin):
         obj.last_edited_by = request.user
         if form.cleaned_data.get("substantive"):
             obj.updated_at = timezone.now()
+        holder = form.home_place_holder
+        if holder is not None:
+            holder.home_rank, holder.last_edited_by = None, request.user
+            holder.save(update_fields=["home_rank", "last_edited_by"])
+            self.message_user(request, f"“{holder}” no longer holds home page place {obj.home_rank}.")
         obj.save(expected_version=form.cleaned_data.get("base_version") if change else None)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -3,8 +3,9 @@
 import difflib
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from .models import Article
@@ -66,6 +67,11 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Tick when the change matters to readers: the story then shows “Updated” with this time. "
         "Leave it for typo fixes.",
     )
+    take_home_place = forms.BooleanField(
+        required=False,
+        label="Take the place",
+        help_text="Tick to move the story that holds this home page place off it, in the same save.",
+    )
 
     class Meta:
         model = Article
@@ -78,11 +84,13 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        self.home_place_holder = None
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
+        self.check_home_place(cleaned)
         if self.instance.pk is None:
             return cleaned
         # Lock the row until the admin's transaction ends, so the check and the save are one step.
@@ -107,6 +115,29 @@ class ArticleAdminForm(forms.ModelForm):
             if name in self.fields and self.data.get(f"resolve_{name}") == "theirs":
                 cleaned[name] = list(theirs.tags.all()) if name == "tags" else getattr(theirs, name)
         return cleaned
+
+    def check_home_place(self, cleaned):
+        """One story per home page place: name the one holding it and let the editor take it over."""
+        rank = cleaned.get("home_rank") if "home_rank" in self.fields else None
+        if rank is None:
+            return
+        holder = Article.objects.filter(home_rank=rank).exclude(pk=self.instance.pk).order_by("pk").first()
+        if holder is None:
+            return
+        if cleaned.get("take_home_place"):
+            self.home_place_holder = holder
+            return
+        self.add_error(
+            "home_rank",
+            format_html(
+                'Place {} is held by “<a href="{}" target="_blank">{}</a>” ({}). Tick “Take the place” to move '
+                "that story off it, or choose another place.",
+                rank,
+                reverse("admin:articles_article_change", args=[holder.pk]),
+                holder.headline,
+                holder.get_status_display().lower(),
+            ),
+        )
 
     def describe_conflict(self, theirs, cleaned):
         fields = []

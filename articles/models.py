@@ -160,13 +160,24 @@ def card_bylines():
     return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"), to_attr="listed_bylines")
 
 
+def not_expired(now):
+    return models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories readers may see: published, due and not expired. The one gate of every public surface."""
         now = timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
-        )
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(not_expired(now))
+
+    def scheduled(self):
+        """Published stories that go live by themselves later (and have not expired before that)."""
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now).filter(not_expired(now))
+
+    def expired(self):
+        """Published stories taken down by their expiry time."""
+        return self.filter(status=Article.Status.PUBLISHED).exclude(not_expired(timezone.now()))
 
     def for_listing(self):
         """Everything a story card shows, in a constant number of queries."""
@@ -384,18 +395,37 @@ class Article(models.Model):
                 before = (
                     Article.objects.select_for_update()
                     .filter(pk=self.pk)
-                    .values("version", "status", "slug", "published_at", "section_id")
+                    .values("version", "status", "slug", "published_at", "section_id", "home_rank")
                     .first()
                 )
             if before and expected_version is not None and before["version"] != expected_version:
                 raise StaleArticle(f"story {self.pk} is at version {before['version']}, not {expected_version}")
             if before:
                 self.version = before["version"] + 1
+            self._keep_desk_rules(before, kwargs)
             super().save(*args, **kwargs)
             self._record_change(before)
 
     def get_absolute_url(self):
         return path_to("articles:detail", section=self.section.slug, slug=self.slug)
+
+    def _keep_desk_rules(self, before, save_kwargs):
+        """Rules no save path may skip: placement is an editor's call; withdrawal kills shared previews."""
+        changed = []
+        stored_rank = before["home_rank"] if before else None
+        if (
+            self.home_rank != stored_rank
+            and self.last_edited_by_id
+            and not self.last_edited_by.has_perm("articles.publish_article")
+        ):
+            self.home_rank = stored_rank
+            changed.append("home_rank")
+        if self.status == self.Status.WITHDRAWN and (before is None or before["status"] != self.Status.WITHDRAWN):
+            # A new key: links copied before the withdrawal stay dead, even if the story is published again.
+            self.preview_key = new_preview_key()
+            changed.append("preview_key")
+        if save_kwargs.get("update_fields") is not None:
+            save_kwargs["update_fields"] = {*save_kwargs["update_fields"], *changed}
 
     def _record_change(self, before):
         if before is None or before["status"] != self.status:
@@ -446,6 +476,13 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at > timezone.now()
+            and not self.is_expired
+        )
+
+    @property
+    def is_expired(self):
+        return (
+            self.status == self.Status.PUBLISHED and self.expires_at is not None and self.expires_at <= timezone.now()
         )
 
     @property

@@ -13,11 +13,12 @@ def preview_token(article):
 
 
 def article_for_token(token):
-    """The story a valid, unexpired, unrevoked token names, or None."""
+    """The story a valid, unexpired, unrevoked token names, or None; never a withdrawn story."""
     try:
         data = signing.loads(token, salt=SALT, max_age=PREVIEW_DAYS * 24 * 3600)
     except signing.BadSignature:  # also SignatureExpired
         return None
     if not isinstance(data, dict):
         return None
-    return Article.objects.for_detail().filter(pk=data.get("id"), preview_key=data.get("key")).first()
+    stories = Article.objects.for_detail().exclude(status=Article.Status.WITHDRAWN)
+    return stories.filter(pk=data.get("id"), preview_key=data.get("key")).first()

@@ -1,5 +1,7 @@
 """The newsroom's roles as auth groups, kept in step with the code by `setup_roles` after every migrate."""
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 ARTICLE_MODELS = ["article", "byline", "correction", "section", "author", "tag"]
@@ -19,12 +21,25 @@ ROLE_PERMISSIONS = {
         "articles.view_author",
         "articles.add_tag",
         "articles.view_tag",
+        # Uploads and describes pictures; changes only their own uploads (enforced in ImageAdmin).
+        "images.add_image",
+        "images.change_image",
+        "images.view_image",
     ],
     # Edits everything, publishes, schedules, withdraws, assigns. Cannot delete what readers have seen.
     "Editor": [
         *(f"articles.{action}_{model}" for model in ARTICLE_MODELS for action in ("add", "change", "delete", "view")),
         "articles.publish_article",
         "articles.edit_any_article",
+        "articles.view_statuschange",
+        "articles.change_policy",
+        "articles.view_policy",
+        # The whole library, but no deleting: pictures in story bodies are not tracked, so a deleted one
+        # would vanish from published stories. Admins delete.
+        "images.add_image",
+        "images.change_image",
+        "images.change_any_image",
+        "images.view_image",
     ],
 }
 ADMIN_ROLE = "Admin"  # every permission, users and roles included
@@ -32,6 +47,10 @@ ADMIN_ROLE = "Admin"  # every permission, users and roles included
 
 def setup_roles(**kwargs):
     """Create or refresh the role groups. Safe to run any number of times."""
+    # After migrate this runs with the articles app, before Django creates the permissions of the apps
+    # listed after it (images): create them all first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set([permission_for(perm) for perm in perms])

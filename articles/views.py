@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.cache import cache_control, never_cache
@@ -74,6 +75,8 @@ def article_detail(request, section, slug):
 
 
 def render_preview(request, article):
+    if article.published_at is None:
+        article.published_at = timezone.now()  # a draft without a time: shown as if published now
     response = render(request, "articles/article_detail.html", {"article": article, "preview": True})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

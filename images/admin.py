@@ -21,6 +21,13 @@ class ImageAdmin(admin.ModelAdmin):
         ("Record", {"fields": ["size", "uploaded_by", "uploaded_at"]}),
     ]
 
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("images.change_any_image"):
+            return True
+        return obj.uploaded_by_id == request.user.pk
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user

@@ -76,6 +76,7 @@ class Image(models.Model):
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         get_latest_by = "uploaded_at"
+        permissions = [("change_any_image", "Can change pictures other people uploaded")]
 
     def __str__(self):
         return self.caption or self.alt_text or f"Picture {self.pk}"

@@ -6,6 +6,7 @@ import re
 from ckeditor_uploader.forms import SearchForm
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -32,6 +33,8 @@ def ckeditor_upload(request):
     token = request.POST.get("ckCsrfToken", "")
     if not token or token != request.COOKIES.get("ckCsrfToken"):
         return ckeditor_answer(request, error="The upload was refused: reload the page and try again.")
+    if not request.user.has_perm("images.add_image"):
+        return ckeditor_answer(request, error="Your role may not add pictures to the library.")
     form = BodyImageForm(files={"file": request.FILES.get("upload")})
     if not form.is_valid():
         return ckeditor_answer(request, error=" ".join(form.errors["file"]))
@@ -56,6 +59,8 @@ def ckeditor_answer(request, url="", error=""):
 @staff_member_required
 def ckeditor_browse(request):
     """CKEditor's "Browse Server": the library's pictures, newest first, searchable."""
+    if not request.user.has_perm("images.view_image"):
+        raise PermissionDenied
     form = SearchForm(request.POST or None)
     images = Image.objects.all()
     if form.is_valid() and form.cleaned_data["q"]:

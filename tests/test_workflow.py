@@ -59,6 +59,9 @@ def form_data(article, **overrides):
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",
         "corrections-MAX_NUM_FORMS": "1000",
+        # The status log: read only, but its (empty) formset is posted as the browser does.
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
