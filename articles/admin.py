@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from newsroom.changelist import DateDrillDownChangeList
+
 from .forms import ArticleAdminForm
 from .models import (
     Article,
@@ -118,6 +120,9 @@ class ArticleAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
+
+    def get_changelist(self, request, **kwargs):
+        return DateDrillDownChangeList
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*self.record_fields, "preview_links"]

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import conditional_page
 from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthArchiveView, YearArchiveView
 
-from .models import Article, Author, Correction, OldSlug, Policy, Section, Tag
+from .models import EARLIEST_YEAR, LATEST_YEAR, Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .pagecache import depends_on
 from .preview import article_for_token
 from .search import SearchForm, search_archive
@@ -128,7 +128,11 @@ def healthz(request):
 
 
 class StoryArchive:
-    """Published stories by publication date, paginated like every listing; an empty period is a 404."""
+    """Published stories by publication date, paginated like every listing; an empty period is a 404.
+
+    Only the years a story's date may fall in: the views reach for the year after the one asked for,
+    which past 9999 Python's dates cannot hold.
+    """
 
     date_field = "published_at"
     paginate_by = PAGE_SIZE
@@ -139,6 +143,12 @@ class StoryArchive:
     def get_queryset(self):
         depends_on(self.request, "archive")
         return Article.objects.published().for_listing()
+
+    def get_year(self):
+        year = super().get_year()
+        if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
+            raise Http404("No stories in that year.")
+        return year
 
 
 class Archive(StoryArchive, ArchiveIndexView):

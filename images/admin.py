@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from newsroom.changelist import DateDrillDownChangeList
+
 from .forms import ImageForm
 from .models import Image
 
@@ -20,6 +22,9 @@ class ImageAdmin(admin.ModelAdmin):
         ("Cropping", {"fields": ["focal_x", "focal_y"]}),
         ("Record", {"fields": ["size", "uploaded_by", "uploaded_at"]}),
     ]
+
+    def get_changelist(self, request, **kwargs):
+        return DateDrillDownChangeList
 
     def save_model(self, request, obj, form, change):
         if not change:
