@@ -89,6 +89,7 @@ def test_a_body_over_the_request_limit_gets_a_readable_page_saying_the_limit(edi
     html = response.content.decode()
     assert "<h1>Too large to upload</h1>" in html
     assert "at most 26 MB" in html and "up to 25 MB" in html
+    assert "style-src 'self' 'unsafe-inline'" in response["Content-Security-Policy"]  # the page's own style
 
 
 def test_request_limit_sits_above_the_picture_limit_in_django_and_in_nginx():

@@ -27,12 +27,14 @@ FIRST_MOMENT = dt.datetime(1, 1, 1, tzinfo=UTC)
 LAST_MOMENT = dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 # Time zones far on both sides of UTC: year 1 in New York and 9999 in Kiritimati are outside Python's range.
 TIME_ZONES = ["UTC", "America/New_York", "Pacific/Kiritimati", "Europe/Minsk", "Pacific/Pago_Pago"]
+BOTH_SIDES_OF_UTC = TIME_ZONES[:3]
 DATED_FIELDS = ["published_at", "expires_at", "updated_at", "correction"]
 XML_PATHS = ("/feeds/", "/sitemap")
 
 far_dates = st.one_of(
     st.sampled_from([FIRST_MOMENT, LAST_MOMENT, dt.datetime(1899, 12, 31, 23, 59, tzinfo=UTC)]),
-    st.sampled_from([dt.datetime(2201, 1, 1, tzinfo=UTC), dt.datetime(1900, 1, 1, 0, 30, tzinfo=UTC)]),
+    st.sampled_from([dt.datetime(2201, 1, 1, tzinfo=UTC), dt.datetime(2200, 12, 31, 23, 59, tzinfo=UTC)]),
+    st.sampled_from([dt.datetime(1900, 1, 1, 0, 30, tzinfo=UTC)]),
     st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31, 23, 59), timezones=st.just(UTC)),
 )
 
@@ -172,7 +174,7 @@ def test_bulk_publish_of_a_story_dated_in_year_one_is_refused_with_a_message():
 # Every page survives any stored date -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("time_zone", TIME_ZONES)
+@pytest.mark.parametrize("time_zone", BOTH_SIDES_OF_UTC)
 @pytest.mark.parametrize("moment", [FIRST_MOMENT, LAST_MOMENT], ids=["year-1", "year-9999"])
 @pytest.mark.parametrize("field", DATED_FIELDS)
 def test_every_page_survives_a_story_date_at_the_ends_of_the_calendar(client, settings, time_zone, moment, field):
