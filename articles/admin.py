@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+
+from newsroom.changelist import DateDrillDownChangeList
 
 from .forms import ArticleAdminForm
 from .models import (
@@ -30,6 +33,14 @@ from .revisions import compare_with_current, restore_revision
 from .search import UNREADABLE, full_text, readable, search_query
 
 REPORTER_STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW]
+# Saves of one form tried before a slug another editor keeps taking is left to the form's error.
+SLUG_RACE_ATTEMPTS = 3
+
+
+def took_a_slug(error):
+    """Whether an IntegrityError is another story holding the slug (PostgreSQL names the key, SQLite the column)."""
+    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    return constraint == "articles_article_slug_key" or "articles_article.slug" in str(error)
 
 
 @admin.register(Section)
@@ -151,6 +162,9 @@ class ArticleAdmin(VersionAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
 
+    def get_changelist(self, request, **kwargs):
+        return DateDrillDownChangeList
+
     def get_readonly_fields(self, request, obj=None):
         fields = [*self.record_fields, "preview_links", "staff_preview"]
         if not request.user.has_perm("articles.publish_article"):
@@ -250,6 +264,20 @@ class ArticleAdmin(VersionAdmin):
             holder.save(update_fields=["home_rank", "last_edited_by"])
             self.message_user(request, f"“{holder}” no longer holds home page place {obj.home_rank}.")
         obj.save(expected_version=form.cleaned_data.get("base_version") if change else None)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The story form; a save that lost a race for its slug is rolled back and the form checked again.
+
+        The form's check that the slug is free runs before the save, so two editors saving one slug at
+        once both pass it and the second save breaks the unique constraint. Checked again, the form finds
+        the story that won and shows the slug error, the editor's text still in the form.
+        """
+        for attempt in range(1, SLUG_RACE_ATTEMPTS + 1):
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except IntegrityError as error:
+                if request.method != "POST" or not took_a_slug(error) or attempt == SLUG_RACE_ATTEMPTS:
+                    raise
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id))

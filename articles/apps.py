@@ -7,9 +7,12 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
+        from newsroom import timestamps
+
         from . import publishing  # noqa: F401  (connects the cache purges)
         from .roles import setup_roles
         from .search_sql import follow_language_setting
 
         post_migrate.connect(setup_roles, sender=self)
         post_migrate.connect(follow_language_setting, sender=self)
+        timestamps.register()

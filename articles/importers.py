@@ -32,11 +32,12 @@ from datetime import datetime
 from pathlib import Path
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from .models import Article, Author, Byline, Section, Tag
+from .models import Article, Author, Byline, Section, Tag, validate_story_date
 
 DEFAULT_SECTION = "news"
 
@@ -143,6 +144,10 @@ def validate(story, *, publish, section_slug, author_name):
             raise ValueError(f"published_at “{published_at}” is not an ISO 8601 date and time") from exc
         if published_at.tzinfo is None:
             raise ValueError("published_at needs a UTC offset, e.g. 2024-05-03T09:30:00+02:00")
+        try:
+            validate_story_date(published_at)
+        except ValidationError as exc:
+            raise ValueError(f"published_at: {exc.messages[0]}") from exc
     authors = story.get("authors") or ([author_name] if author_name else [])
     if not isinstance(authors, list):
         raise ValueError("authors must be a list")

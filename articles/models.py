@@ -47,6 +47,32 @@ RESERVED_SECTION_SLUGS = {
 }
 
 
+# Every date a story carries lies in these years, whatever the path it came in by (form, importer, code).
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+STORY_DATE_FIELDS = ["published_at", "expires_at", "updated_at"]
+
+
+def validate_story_date(value):
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            f"Enter a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}; this one is in the year {value.year}.",
+            code="date_out_of_range",
+        )
+
+
+def check_story_dates(instance, field_names):
+    """Raise ValidationError, keyed by field, for each of these dates outside the years a story may carry."""
+    errors = {}
+    for name in field_names:
+        try:
+            validate_story_date(getattr(instance, name))
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def validate_section_slug(value):
     if value in RESERVED_SECTION_SLUGS:
         raise ValidationError(f"“{value}” is used by the site itself; choose another slug.")
@@ -302,15 +328,20 @@ class Article(models.Model):
     published_at = models.DateTimeField(
         null=True,
         blank=True,
+        validators=[validate_story_date],
         help_text="A published story with a time in the future goes live by itself at that time.",
     )
     expires_at = models.DateTimeField(
-        null=True, blank=True, help_text="Optional: the story comes down by itself at this time."
+        null=True,
+        blank=True,
+        validators=[validate_story_date],
+        help_text="Optional: the story comes down by itself at this time.",
     )
     updated_at = models.DateTimeField(
         "last substantive update",
         null=True,
         blank=True,
+        validators=[validate_story_date],
         help_text="Shown to readers as “Updated”. Set by a substantive change or a correction, not by typo fixes.",
     )
     version = models.PositiveIntegerField(
@@ -386,6 +417,7 @@ class Article(models.Model):
             self.slug = slugify(self.headline)[:200]
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        check_story_dates(self, STORY_DATE_FIELDS)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "word_count", "version", "modified_at"}
@@ -556,11 +588,12 @@ class Article(models.Model):
                 ("og:image:height", share.height),
                 ("og:image:alt", self.lead_image.alt_text),
             ]
-        properties += [
-            ("article:published_time", self.published_at.isoformat()),
-            ("article:modified_time", self.last_updated.isoformat()),
-            ("article:section", self.section.name),
-        ]
+        # A draft has no publication time yet: its preview leaves the times out.
+        if self.published_at:
+            properties.append(("article:published_time", self.published_at.isoformat()))
+        if self.last_updated:
+            properties.append(("article:modified_time", self.last_updated.isoformat()))
+        properties.append(("article:section", self.section.name))
         properties += [("article:author", absolute_url(b.author.get_absolute_url())) for b in self.listed_bylines]
         properties += [("article:tag", tag.name) for tag in self.tags.all()]
         return properties
@@ -590,8 +623,8 @@ class Article(models.Model):
             "description": self.summary,
             "url": self.canonical_url,
             "mainEntityOfPage": {"@type": "WebPage", "@id": self.canonical_url},
-            "datePublished": self.published_at.isoformat(),
-            "dateModified": self.last_updated.isoformat(),
+            "datePublished": self.published_at.isoformat() if self.published_at else None,
+            "dateModified": self.last_updated.isoformat() if self.last_updated else None,
             "author": [
                 {"@type": "Person", "name": b.author.name, "url": absolute_url(b.author.get_absolute_url())}
                 for b in self.listed_bylines
@@ -659,7 +692,7 @@ class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
     note = models.TextField(help_text="What was wrong and what is right now, in plain words.")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_story_date])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -676,6 +709,7 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} to “{self.article}”"
 
     def save(self, *args, **kwargs):
+        check_story_dates(self, ["created_at"])
         adding = self._state.adding
         super().save(*args, **kwargs)
         if adding:

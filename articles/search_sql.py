@@ -58,7 +58,47 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT '{config}'::regconfig $$;
 MARK_START = "\ue000"
 MARK_STOP = "\ue001"
 
-FORWARD_SQL = r"""
+
+def search_functions_sql(to_vector):
+    """The functions filling a story's search document and the word list; `to_vector(config, text)` is the SQL
+    function that makes the body's vector: to_tsvector until migration 0014, articles_fitting_tsvector since."""
+    return f"""
+-- The one definition of what a story's search document holds: headline A, standfirst and tags B,
+-- body C, bylines D. The default parser skips HTML tags and entities, so the body goes in as it is.
+CREATE OR REPLACE FUNCTION articles_refresh_search(ids bigint[]) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO articles_searchdocument (article_id, published_at, section_id, vector)
+  SELECT a.id, a.published_at, a.section_id,
+         setweight(to_tsvector(articles_search_config(), a.headline), 'A')
+      || setweight(to_tsvector(articles_search_config(), a.standfirst), 'B')
+      || setweight(to_tsvector(articles_search_config(), coalesce(
+           (SELECT string_agg(t.name, ' ') FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
+             WHERE at.article_id = a.id), '')), 'B')
+      || setweight({to_vector}(articles_search_config(), a.body), 'C')
+      || setweight(to_tsvector(articles_search_config(), coalesce(
+           (SELECT string_agg(au.name, ' ') FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
+             WHERE b.article_id = a.id), '')), 'D')
+    FROM articles_article a
+   WHERE a.id = ANY(ids)
+  ON CONFLICT (article_id) DO UPDATE
+    SET published_at = EXCLUDED.published_at, section_id = EXCLUDED.section_id, vector = EXCLUDED.vector;
+$$;
+
+CREATE OR REPLACE FUNCTION articles_collect_words(ids bigint[]) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO articles_searchword (word)
+  SELECT DISTINCT w
+    FROM articles_article a,
+         unnest(tsvector_to_array({to_vector}('simple',
+           a.headline || ' ' || a.standfirst || ' ' || articles_plain_text(a.body)))) AS w
+   WHERE a.id = ANY(ids) AND length(w) BETWEEN 3 AND 40 AND w ~ '^[[:alpha:]]+$'
+  ON CONFLICT DO NOTHING;
+$$;
+"""
+
+
+FORWARD_SQL = (
+    r"""
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- Body HTML as text for snippets and the word list: tags become single spaces; entities stay (the parser
@@ -83,38 +123,9 @@ ALTER TABLE articles_searchdocument ALTER COLUMN vector SET STATISTICS 1000;
 CREATE TABLE articles_searchword (word text PRIMARY KEY);
 CREATE INDEX articles_searchword_trgm ON articles_searchword USING gist (word gist_trgm_ops);
 
--- The one definition of what a story's search document holds: headline A, standfirst and tags B,
--- body C, bylines D. The default parser skips HTML tags and entities, so the body goes in as it is.
-CREATE FUNCTION articles_refresh_search(ids bigint[]) RETURNS void
-LANGUAGE sql AS $$
-  INSERT INTO articles_searchdocument (article_id, published_at, section_id, vector)
-  SELECT a.id, a.published_at, a.section_id,
-         setweight(to_tsvector(articles_search_config(), a.headline), 'A')
-      || setweight(to_tsvector(articles_search_config(), a.standfirst), 'B')
-      || setweight(to_tsvector(articles_search_config(), coalesce(
-           (SELECT string_agg(t.name, ' ') FROM articles_article_tags at JOIN articles_tag t ON t.id = at.tag_id
-             WHERE at.article_id = a.id), '')), 'B')
-      || setweight(to_tsvector(articles_search_config(), a.body), 'C')
-      || setweight(to_tsvector(articles_search_config(), coalesce(
-           (SELECT string_agg(au.name, ' ') FROM articles_byline b JOIN articles_author au ON au.id = b.author_id
-             WHERE b.article_id = a.id), '')), 'D')
-    FROM articles_article a
-   WHERE a.id = ANY(ids)
-  ON CONFLICT (article_id) DO UPDATE
-    SET published_at = EXCLUDED.published_at, section_id = EXCLUDED.section_id, vector = EXCLUDED.vector;
-$$;
-
-CREATE FUNCTION articles_collect_words(ids bigint[]) RETURNS void
-LANGUAGE sql AS $$
-  INSERT INTO articles_searchword (word)
-  SELECT DISTINCT w
-    FROM articles_article a,
-         unnest(tsvector_to_array(to_tsvector('simple',
-           a.headline || ' ' || a.standfirst || ' ' || articles_plain_text(a.body)))) AS w
-   WHERE a.id = ANY(ids) AND length(w) BETWEEN 3 AND 40 AND w ~ '^[[:alpha:]]+$'
-  ON CONFLICT DO NOTHING;
-$$;
-
+"""
+    + search_functions_sql("to_tsvector")
+    + r"""
 CREATE FUNCTION articles_search_article_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -166,6 +177,44 @@ CREATE TRIGGER articles_search_author_name AFTER UPDATE OF name ON articles_auth
 SELECT articles_refresh_search(ARRAY(SELECT id FROM articles_article));
 SELECT articles_collect_words(ARRAY(SELECT id FROM articles_article));
 """
+)
+
+# A tsvector holds at most 1 MB of words and their positions (and positions up to 16,383): a longer story is
+# indexed as far as fits, so saving it never fails. A text under PLAIN_BYTES cannot reach the limit (a word
+# and its position take at most three times its bytes) and takes the plain path, without a subtransaction;
+# a longer one is cut by a quarter until its vector fits in FITTING_BYTES, room left for the headline and the rest.
+PLAIN_BYTES = 300_000
+FITTING_BYTES = 900_000
+FITTING_SQL = f"""
+CREATE OR REPLACE FUNCTION articles_fitting_tsvector(config regconfig, document text) RETURNS tsvector
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+  vector tsvector;
+  kept integer := length(document);
+BEGIN
+  IF octet_length(document) <= {PLAIN_BYTES} THEN
+    RETURN to_tsvector(config, document);
+  END IF;
+  LOOP
+    BEGIN
+      vector := to_tsvector(config, left(document, kept));
+      IF pg_column_size(vector) <= {FITTING_BYTES} THEN
+        RETURN vector;
+      END IF;
+    EXCEPTION WHEN program_limit_exceeded THEN
+      NULL;
+    END;
+    kept := kept * 3 / 4;
+  END LOOP;
+END $$;
+""" + search_functions_sql("articles_fitting_tsvector")
+
+UNFITTING_SQL = (
+    search_functions_sql("to_tsvector")
+    + """
+DROP FUNCTION IF EXISTS articles_fitting_tsvector(regconfig, text);
+"""
+)
 
 REVERSE_SQL = """
 DROP TRIGGER IF EXISTS articles_search_author_name ON articles_author;

@@ -7,14 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import conditional_page
 from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthArchiveView, YearArchiveView
 
-from .models import Article, Author, Correction, OldSlug, Policy, Section, Tag
+from .models import EARLIEST_YEAR, LATEST_YEAR, Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .pagecache import depends_on
 from .preview import article_for_token
 from .search import SearchForm, full_text, search_archive
@@ -75,8 +74,6 @@ def article_detail(request, section, slug):
 
 
 def render_preview(request, article):
-    if article.published_at is None:
-        article.published_at = timezone.now()  # a draft without a time: shown as if published now
     response = render(request, "articles/article_detail.html", {"article": article, "preview": True})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -132,7 +129,11 @@ def healthz(request):
 
 
 class StoryArchive:
-    """Published stories by publication date, paginated like every listing; an empty period is a 404."""
+    """Published stories by publication date, paginated like every listing; an empty period is a 404.
+
+    Only the years a story's date may fall in: the views reach for the year after the one asked for,
+    which past 9999 Python's dates cannot hold.
+    """
 
     date_field = "published_at"
     paginate_by = PAGE_SIZE
@@ -143,6 +144,12 @@ class StoryArchive:
     def get_queryset(self):
         depends_on(self.request, "archive")
         return Article.objects.published().for_listing()
+
+    def get_year(self):
+        year = super().get_year()
+        if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
+            raise Http404("No stories in that year.")
+        return year
 
 
 class Archive(StoryArchive, ArchiveIndexView):

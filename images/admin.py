@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from newsroom.changelist import DateDrillDownChangeList
+
 from .forms import ImageForm
 from .models import Image
 
@@ -27,6 +29,9 @@ class ImageAdmin(admin.ModelAdmin):
         if obj is None or request.user.has_perm("images.change_any_image"):
             return True
         return obj.uploaded_by_id == request.user.pk
+
+    def get_changelist(self, request, **kwargs):
+        return DateDrillDownChangeList
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -82,10 +82,19 @@ class Image(models.Model):
         return self.caption or self.alt_text or f"Picture {self.pk}"
 
     def save(self, *args, **kwargs):
-        if self.file and not self.file._committed:  # a new upload: measure it once
+        """Store the picture and its renditions, or (when that fails) neither the row nor a new file."""
+        new_upload = self.file and not self.file._committed
+        if new_upload:  # measure it once
             self.width, self.height = get_image_dimensions(self.file)
-        super().save(*args, **kwargs)
-        make_renditions(self)
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                make_renditions(self)
+        except Exception:
+            if new_upload and self.file._committed:
+                self.file.storage.delete(self.file.name)
+                delete_renditions(self.file.name)
+            raise
 
     def get_absolute_url(self):
         return reverse("admin:images_image_change", args=[self.pk])

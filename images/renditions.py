@@ -33,6 +33,8 @@ SHAPES = {
 # The plain <img src> for browsers without srcset, and the picture CKEditor puts into a story's body.
 FALLBACK_WIDTH = 960
 CONTENT_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
+# WebP holds at most this many pixels a side: a very tall picture's renditions are made narrower to fit.
+WEBP_MAX_SIDE = 16_383
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg"}
 
 
@@ -66,7 +68,8 @@ def renditions(image, shape_name):
     focal = image.focal_point
     left, top, right, bottom = crop_box(image.width, image.height, shape.ratio, focal)
     box_w, box_h = right - left, bottom - top
-    widths = sorted({min(width, box_w) for width in shape.widths})
+    widest = max(1, box_w * WEBP_MAX_SIDE // box_h)
+    widths = sorted({min(width, box_w, widest) for width in shape.widths})
     stem = PurePosixPath(image.file.name).stem
     crop = f"-c{left}x{top}x{box_w}x{box_h}" if shape.ratio else ""
     result = []

@@ -14,6 +14,8 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image as PillowImage
 from PIL import ImageOps, ImageSequence
 
+from .renditions import WEBP_MAX_SIDE
+
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 # 50 megapixels covers every press camera; a decoded frame of that size needs about 200 MB.
 MAX_PIXELS = 50_000_000
@@ -56,6 +58,13 @@ def clean_upload(upload):
 def check_pixels(width, height, frames=1):
     if width * height * frames > MAX_PIXELS:
         raise ValidationError(too_many_pixels_message(width, height), code="too_many_pixels")
+    if height > width * WEBP_MAX_SIDE:
+        # Even a rendition one pixel wide would be taller than WebP allows.
+        raise ValidationError(
+            f"This picture is {width:,} × {height:,} pixels: too narrow for its height to be shown. "
+            "Crop it and try again.",
+            code="too_narrow",
+        )
 
 
 def too_many_pixels_message(width=None, height=None):

@@ -2,6 +2,8 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpResponse
 
+from .errors import request_too_large
+
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the admin's own policy for the admin and CKEditor's URLs."""
@@ -28,7 +30,7 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             return HttpResponse("Bad Content-Length.", status=400, content_type="text/plain")
         if length > settings.MAX_REQUEST_BYTES:
-            return HttpResponse("Request body too large.", status=413, content_type="text/plain")
+            return request_too_large(request)
         return self.get_response(request)
 
 
