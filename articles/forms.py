@@ -1,6 +1,7 @@
 """The admin's story form: optimistic concurrency with a field-by-field conflict view."""
 
 import difflib
+import html
 
 from django import forms
 from django.urls import reverse
@@ -34,11 +35,13 @@ def readable(name, value):
     if value is None or value == "":
         return ""
     if name == "body":
-        return "\n\n".join(
-            " ".join(strip_tags(part).split()) for part in value.split("</p>") if strip_tags(part).strip()
-        )
+        # Entities (&nbsp;, &amp;) read as the characters they stand for; the diff escapes them again.
+        paragraphs = (" ".join(html.unescape(strip_tags(part)).split()) for part in value.split("</p>"))
+        return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
     if name == "tags":
         return ", ".join(sorted(str(tag) for tag in value))
+    if name == "bylines":
+        return "; ".join(f"{byline.get_role_display()}: {byline.author.name}" for byline in value)
     if hasattr(value, "strftime"):
         return timezone.localtime(value).strftime("%d %b %Y %H:%M")
     return str(value)

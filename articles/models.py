@@ -623,8 +623,6 @@ class Article(models.Model):
             "description": self.summary,
             "url": self.canonical_url,
             "mainEntityOfPage": {"@type": "WebPage", "@id": self.canonical_url},
-            "datePublished": self.published_at.isoformat() if self.published_at else None,
-            "dateModified": self.last_updated.isoformat() if self.last_updated else None,
             "author": [
                 {"@type": "Person", "name": b.author.name, "url": absolute_url(b.author.get_absolute_url())}
                 for b in self.listed_bylines
@@ -635,6 +633,9 @@ class Article(models.Model):
             "inLanguage": settings.LANGUAGE_CODE,
             "wordCount": self.word_count,
         }
+        if self.published_at:  # a draft seen in preview has no date yet
+            data["datePublished"] = self.published_at.isoformat()
+            data["dateModified"] = self.last_updated.isoformat()
         if self.dateline:
             data["dateline"] = self.dateline
         if self.lead_image_url:

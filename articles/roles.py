@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS
 
 ARTICLE_MODELS = ["article", "byline", "correction", "section", "author", "tag"]
 
@@ -45,12 +46,12 @@ ROLE_PERMISSIONS = {
 ADMIN_ROLE = "Admin"  # every permission, users and roles included
 
 
-def setup_roles(**kwargs):
+def setup_roles(using=DEFAULT_DB_ALIAS, **kwargs):
     """Create or refresh the role groups. Safe to run any number of times."""
-    # After migrate this runs with the articles app, before Django creates the permissions of the apps
-    # listed after it (images): create them all first.
+    # This runs after the articles app migrates, before Django makes the permissions of the apps listed
+    # after it (images, axes): make them all now, or a fresh database's Admin role would lack them.
     for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0, using=using)
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set([permission_for(perm) for perm in perms])
