@@ -59,6 +59,8 @@ def save_in_admin(client, article, new_bylines=(), **changes):
         "base_version": article.version,
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
     }
     bylines = list(article.bylines.all())
     data["bylines-TOTAL_FORMS"] = len(bylines) + len(new_bylines)

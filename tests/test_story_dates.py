@@ -82,7 +82,7 @@ def test_editor_previews_a_draft_without_a_publish_time_and_so_does_a_shared_lin
     html = preview.content.decode()
     assert "Not published yet" in html
     assert "article:published_time" not in html
-    assert draft.structured_data["datePublished"] is None
+    assert "datePublished" not in draft.structured_data
 
 
 # One rule on every way in -------------------------------------------------------------------------
