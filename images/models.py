@@ -9,6 +9,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.sanitize import clean_text_fields
+
 from .renditions import FALLBACK_WIDTH, delete_renditions, make_renditions, renditions
 
 
@@ -81,6 +83,7 @@ class Image(models.Model):
         return self.caption or self.alt_text or f"Picture {self.pk}"
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         if self.file and not self.file._committed:  # a new upload: measure it once
             self.width, self.height = get_image_dimensions(self.file)
         super().save(*args, **kwargs)
