@@ -116,6 +116,12 @@ def read_stories(path):
     return parse_text(text)
 
 
+def shown(value):
+    """A value from the file as an error message quotes it: on one line, and not too long."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:59]}…"
+
+
 def _text(story, key, max_length=None, multiline=False):
     value = story.get(key) or ""
     if not isinstance(value, str):
@@ -140,11 +146,11 @@ def _credit(entry):
         name, role = None, None
     name = _name(name) if isinstance(name, str) else ""
     if not name:
-        raise ValueError(f"an author needs a name, got {entry!r}")
+        raise ValueError(f"an author needs a name, got {shown(entry)}")
     if len(name) > Author._meta.get_field("name").max_length:
         raise ValueError(f"the author name “{name[:40]}…” is longer than 120 characters")
     if role not in Byline.Role.values:
-        raise ValueError(f"unknown byline role “{role}” (use one of {', '.join(Byline.Role.values)})")
+        raise ValueError(f"unknown byline role {shown(role)} (use one of {', '.join(Byline.Role.values)})")
     return name, role
 
 
@@ -155,24 +161,24 @@ def validate(story, *, publish, section_slug, author_name):
         raise ValueError("the headline is missing")
     status = story.get("status") or Article.Status.DRAFT
     if status not in Article.Status.values:
-        raise ValueError(f"unknown status “{status}” (use one of {', '.join(Article.Status.values)})")
+        raise ValueError(f"unknown status {shown(status)} (use one of {', '.join(Article.Status.values)})")
     if publish:
         status = Article.Status.PUBLISHED
     article_type = story.get("article_type") or Article.Type.NEWS
     if article_type not in Article.Type.values:
-        raise ValueError(f"unknown article_type “{article_type}”")
+        raise ValueError(f"unknown article_type {shown(article_type)}")
     published_at = story.get("published_at")
     if published_at:
         try:
             published_at = datetime.fromisoformat(published_at)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"published_at “{published_at}” is not an ISO 8601 date and time") from exc
+            raise ValueError(f"published_at {shown(published_at)} is not an ISO 8601 date and time") from exc
         if published_at.tzinfo is None:
             raise ValueError("published_at needs a UTC offset, e.g. 2024-05-03T09:30:00+02:00")
         try:
             published_at = published_at.astimezone(UTC)
         except (OverflowError, ValueError) as exc:
-            raise ValueError(f"published_at “{story['published_at']}” is out of the range of dates") from exc
+            raise ValueError(f"published_at {shown(story['published_at'])} is out of the range of dates") from exc
     authors = story.get("authors") or ([author_name] if author_name else [])
     if not isinstance(authors, list):
         raise ValueError("authors must be a list")
@@ -182,7 +188,7 @@ def validate(story, *, publish, section_slug, author_name):
         raise ValueError("tags must be a list of names of at most 80 characters")
     section = story.get("section") or section_slug or DEFAULT_SECTION
     if not isinstance(section, str) or not slugify(section, allow_unicode=True):
-        raise ValueError(f"section “{section}” is not a usable slug")
+        raise ValueError(f"section {shown(section)} is not a usable slug")
     section = slugify(section, allow_unicode=True)[:80].strip("-_")
     if section in RESERVED_SECTION_SLUGS:
         raise ValueError(f"section “{section}” is an address the site uses itself; choose another")
@@ -249,7 +255,7 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
             fields = validate(story, publish=publish, section_slug=section_slug, author_name=author_name)
         except ValueError as exc:
             headline = story.get("headline") if isinstance(story.get("headline"), str) else ""
-            raise ImportFailed(f"{label}: story {number}{f' ({headline!r})' if headline else ''}: {exc}") from exc
+            raise ImportFailed(f"{label}: story {number}{f' ({shown(headline)})' if headline else ''}: {exc}") from exc
         checked.append(fields)
     result = ImportResult()
     with transaction.atomic(), reversion.create_revision():
@@ -259,7 +265,7 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
             if Article.objects.filter(import_key=key).exists():
                 result.skipped += 1
                 continue
-            story = f"{label}: story {number} ({fields['headline']!r})"
+            story = f"{label}: story {number} ({shown(fields['headline'])})"
             try:
                 result.created.append(create_article(fields, key))
             except ValueError as exc:
