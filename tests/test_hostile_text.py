@@ -111,22 +111,30 @@ def test_hostile_text_through_the_importer_never_breaks_a_public_surface(
 
 
 @BOUNDED
-@given(headline=typed, standfirst=typed, author=typed, tag=typed, source=typed)
-def test_hostile_text_through_the_admin_never_breaks_a_public_surface(headline, standfirst, author, tag, source):
+@given(headline=typed, standfirst=typed, author=typed, tag=typed, source=typed, type_slug=st.booleans())
+def test_hostile_text_through_the_admin_never_breaks_a_public_surface(
+    headline, standfirst, author, tag, source, type_slug
+):
     editor = Client()
     editor.force_login(staff_user("Editor"))
     section = SectionFactory()
     n = next(unique)
-    # Names made unique per example: the admin rightly refuses a second topic of the same name.
+    # Names made unique per example: the admin rightly refuses a second topic of the same name. Slugs are
+    # typed, or left for the site to fill.
     posted = [
-        editor.post(reverse("admin:articles_author_add"), {"name": f"{author}{n}", "slug": "", "bio": standfirst}),
-        editor.post(reverse("admin:articles_tag_add"), {"name": f"{tag}{n}"[-80:], "slug": ""}),
+        editor.post(
+            reverse("admin:articles_author_add"),
+            {"name": f"{author}{n}", "slug": f"author-{n}" if type_slug else "", "bio": standfirst},
+        ),
+        editor.post(
+            reverse("admin:articles_tag_add"), {"name": f"{tag}{n}"[-80:], "slug": f"tag-{n}" if type_slug else ""}
+        ),
     ]
     assert all(response.status_code < 500 for response in posted)
     author, tag = Author.objects.order_by("id").last(), Tag.objects.order_by("id").last()
     data = {
         "headline": headline,
-        "slug": "",
+        "slug": f"story-{n}" if type_slug else "",
         "standfirst": standfirst,
         "body": f"<p>{standfirst}</p>",
         "section": section.pk,
