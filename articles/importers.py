@@ -117,8 +117,8 @@ def read_stories(path):
 
 
 def shown(value):
-    """A value from the file as an error message quotes it: on one line, and not too long."""
-    text = repr(value)
+    """A value from the file as an error message quotes it: on one line, escapes visible, not too long."""
+    text = f"“{repr(value)[1:-1]}”" if isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else f"{text[:59]}…"
 
 
@@ -255,7 +255,7 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
             fields = validate(story, publish=publish, section_slug=section_slug, author_name=author_name)
         except ValueError as exc:
             headline = story.get("headline") if isinstance(story.get("headline"), str) else ""
-            raise ImportFailed(f"{label}: story {number}{f' ({shown(headline)})' if headline else ''}: {exc}") from exc
+            raise ImportFailed(f"{label}: story {number}{f' ({headline[:60]!r})' if headline else ''}: {exc}") from exc
         checked.append(fields)
     result = ImportResult()
     with transaction.atomic(), reversion.create_revision():
@@ -265,7 +265,7 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
             if Article.objects.filter(import_key=key).exists():
                 result.skipped += 1
                 continue
-            story = f"{label}: story {number} ({shown(fields['headline'])})"
+            story = f"{label}: story {number} ({fields['headline'][:60]!r})"
             try:
                 result.created.append(create_article(fields, key))
             except ValueError as exc:
