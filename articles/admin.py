@@ -53,7 +53,8 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "user"]
+    list_display = ["name", "slug", "is_organisation", "user"]
+    list_filter = ["is_organisation"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     autocomplete_fields = ["user"]

@@ -20,26 +20,30 @@ JSON: one story object or a list of them:
       "published_at": "2024-05-03T09:30:00+02:00"
     }
 
-A file imports whole or not at all. A story already imported (same headline and
-body) is skipped, so importing a file twice adds nothing.
+A file (at most 10 MB) imports whole or not at all. A story already imported (same
+headline and body) is skipped, so importing a file twice adds nothing. Authors and
+topics are matched by name (case and spacing aside), never by slug; a new section
+goes last in the navigation.
 """
 
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import reversion
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from .models import Article, Author, Byline, Section, Tag, validate_story_date
+from .models import RESERVED_SECTION_SLUGS, Article, Author, Byline, Section, Tag, validate_story_date
+from .sanitize import clean_text
 
 DEFAULT_SECTION = "news"
+MAX_FILE_MB = 10
 
 
 class ImportFailed(Exception):
@@ -57,12 +61,20 @@ class ImportResult:
 # ("Moscow s eventual").
 # Two words or more: a glued single word ("World War II") is too often real.
 GLUED_REPEAT = re.compile(r"\b([A-Z][\w'’-]*(?: [\w'’-]+){1,5})\1\b")
-LOST_APOSTROPHE = re.compile(r"\b([A-Z][a-z]+) s\b")
+# Lowercase too ("harbour s owners", "it s"), but not the letter itself ("the letter s", "a silent s",
+# "type s to save", "an s-bend", "m s-1").
+LOST_APOSTROPHE = re.compile(r"\b([A-Za-z][a-z]+) s(?=[\s,.;:!?]|$)")
+LETTER_S_AFTER = {"the", "an", "letter", "plural", "silent", "final", "extra", "lowercase", "small", "type", "press"}
+
+
+def mend_apostrophe(match):
+    word = match[1]
+    return match[0] if word.lower() in LETTER_S_AFTER else f"{word}'s"
 
 
 def tidy_wire_text(text):
     text = GLUED_REPEAT.sub(r"\1", text)
-    return LOST_APOSTROPHE.sub(r"\1's", text)
+    return LOST_APOSTROPHE.sub(mend_apostrophe, text)
 
 
 def parse_text(text):
@@ -89,24 +101,41 @@ def parse_json(text):
 def read_stories(path):
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_FILE_MB * 1024 * 1024:
+            raise ImportFailed(f"{path}: the file is larger than {MAX_FILE_MB} MB; split it into smaller files")
+        # utf-8-sig: a byte order mark is not part of the headline.
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFailed(f"{path}: cannot read the file ({exc})") from exc
     if path.suffix.lower() == ".json":
         try:
             return parse_json(text)
+        except RecursionError as exc:
+            raise ImportFailed(f"{path}: not valid story JSON (nested too deeply)") from exc
         except ValueError as exc:
             raise ImportFailed(f"{path}: not valid story JSON ({exc})") from exc
     return parse_text(text)
 
 
-def _text(story, key, max_length=None):
+def shown(value):
+    """A value from the file as an error message quotes it: on one line, escapes visible, not too long."""
+    text = f"“{repr(value)[1:-1]}”" if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else f"{text[:59]}…"
+
+
+def _text(story, key, max_length=None, multiline=False):
     value = story.get(key) or ""
     if not isinstance(value, str):
         raise ValueError(f"“{key}” must be a string")
-    if max_length and len(value.strip()) > max_length:
+    value = clean_text(value, multiline=multiline).strip()
+    if max_length and len(value) > max_length:
         raise ValueError(f"“{key}” is longer than {max_length} characters")
-    return value.strip()
+    return value
+
+
+def _name(value):
+    """A person's or topic's name as it is stored and matched: no controls, single spaces."""
+    return " ".join(clean_text(value, multiline=False).split())
 
 
 def _credit(entry):
@@ -116,11 +145,14 @@ def _credit(entry):
         name, role = entry.get("name"), entry.get("role") or Byline.Role.BY
     else:
         name, role = None, None
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"an author needs a name, got {entry!r}")
+    name = _name(name) if isinstance(name, str) else ""
+    if not name:
+        raise ValueError(f"an author needs a name, got {shown(entry)}")
+    if len(name) > Author._meta.get_field("name").max_length:
+        raise ValueError(f"the author name “{name[:40]}…” is longer than 120 characters")
     if role not in Byline.Role.values:
-        raise ValueError(f"unknown byline role “{role}” (use one of {', '.join(Byline.Role.values)})")
-    return name.strip(), role
+        raise ValueError(f"unknown byline role {shown(role)} (use one of {', '.join(Byline.Role.values)})")
+    return name, role
 
 
 def validate(story, *, publish, section_slug, author_name):
@@ -130,20 +162,24 @@ def validate(story, *, publish, section_slug, author_name):
         raise ValueError("the headline is missing")
     status = story.get("status") or Article.Status.DRAFT
     if status not in Article.Status.values:
-        raise ValueError(f"unknown status “{status}” (use one of {', '.join(Article.Status.values)})")
+        raise ValueError(f"unknown status {shown(status)} (use one of {', '.join(Article.Status.values)})")
     if publish:
         status = Article.Status.PUBLISHED
     article_type = story.get("article_type") or Article.Type.NEWS
     if article_type not in Article.Type.values:
-        raise ValueError(f"unknown article_type “{article_type}”")
+        raise ValueError(f"unknown article_type {shown(article_type)}")
     published_at = story.get("published_at")
     if published_at:
         try:
             published_at = datetime.fromisoformat(published_at)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"published_at “{published_at}” is not an ISO 8601 date and time") from exc
+            raise ValueError(f"published_at {shown(published_at)} is not an ISO 8601 date and time") from exc
         if published_at.tzinfo is None:
             raise ValueError("published_at needs a UTC offset, e.g. 2024-05-03T09:30:00+02:00")
+        try:
+            published_at = published_at.astimezone(UTC)
+        except (OverflowError, ValueError) as exc:
+            raise ValueError(f"published_at {shown(story['published_at'])} is out of the range of dates") from exc
         try:
             validate_story_date(published_at)
         except ValidationError as exc:
@@ -153,23 +189,26 @@ def validate(story, *, publish, section_slug, author_name):
         raise ValueError("authors must be a list")
     credits = [_credit(entry) for entry in authors]
     tags = story.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(tag, str) and 0 < len(tag.strip()) <= 80 for tag in tags):
+    if not isinstance(tags, list) or not all(isinstance(tag, str) and 0 < len(_name(tag)) <= 80 for tag in tags):
         raise ValueError("tags must be a list of names of at most 80 characters")
     section = story.get("section") or section_slug or DEFAULT_SECTION
-    if not isinstance(section, str) or not slugify(section):
-        raise ValueError(f"section “{section}” is not a usable slug")
+    if not isinstance(section, str) or not slugify(section, allow_unicode=True):
+        raise ValueError(f"section {shown(section)} is not a usable slug")
+    section = slugify(section, allow_unicode=True)[:80].strip("-_")
+    if section in RESERVED_SECTION_SLUGS:
+        raise ValueError(f"section “{section}” is an address the site uses itself; choose another")
     return {
         "headline": headline,
-        "standfirst": _text(story, "standfirst", max_length=600),
-        "body": _text(story, "body_html"),
+        "standfirst": _text(story, "standfirst", max_length=600, multiline=True),
+        "body": _text(story, "body_html", multiline=True),
         "dateline": _text(story, "dateline", max_length=120),
         "source": _text(story, "source", max_length=120),
         "article_type": article_type,
         "status": status,
         "published_at": published_at or None,
-        "section": slugify(section)[:80],
+        "section": section,
         "credits": credits,
-        "tags": [tag.strip() for tag in tags],
+        "tags": [_name(tag) for tag in tags],
     }
 
 
@@ -177,24 +216,25 @@ def fingerprint(fields):
     return hashlib.sha256(json.dumps([fields["headline"], fields["body"]]).encode()).hexdigest()
 
 
-def unique_slug(headline):
-    base = slugify(headline)[:190] or "story"
-    slug, n = base, 2
-    while Article.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def find_or_create_section(slug):
+    """The section with this slug, or a new one, last in the navigation; ValueError when its name is taken."""
+    section = Section.objects.filter(slug=slug).first()
+    if section:
+        return section
+    name = slug.replace("-", " ").title()
+    namesake = Section.objects.filter(name__iexact=name).first()
+    if namesake:
+        raise ValueError(f"there is no section “{slug}”, and the section “{namesake}” has the slug “{namesake.slug}”")
+    last = Section.objects.aggregate(last=models.Max("order"))["last"]
+    return Section.objects.create(slug=slug, name=name, order=0 if last is None else last + 1)
 
 
 def create_article(fields, import_key):
-    section, _ = Section.objects.get_or_create(
-        slug=fields["section"], defaults={"name": fields["section"].replace("-", " ").title()}
-    )
     article = Article.objects.create(
         headline=fields["headline"],
-        slug=unique_slug(fields["headline"]),
         standfirst=fields["standfirst"],
         body=fields["body"],
-        section=section,
+        section=find_or_create_section(fields["section"]),
         dateline=fields["dateline"],
         source=fields["source"],
         article_type=fields["article_type"],
@@ -203,7 +243,8 @@ def create_article(fields, import_key):
         import_key=import_key,
     )
     for position, (name, role) in enumerate(fields["credits"]):
-        author, _ = Author.objects.get_or_create(slug=slugify(name)[:120], defaults={"name": name})
+        # By name, never by slug: "🔥" and "Иван Петров" are two people whatever their slugs.
+        author = Author.objects.filter(name__iexact=name).order_by("pk").first() or Author.objects.create(name=name)
         Byline.objects.get_or_create(article=article, author=author, role=role, defaults={"position": position})
     for name in fields["tags"]:
         tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
@@ -219,17 +260,24 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
             fields = validate(story, publish=publish, section_slug=section_slug, author_name=author_name)
         except ValueError as exc:
             headline = story.get("headline") if isinstance(story.get("headline"), str) else ""
-            raise ImportFailed(f"{label}: story {number}{f' ({headline!r})' if headline else ''}: {exc}") from exc
+            raise ImportFailed(f"{label}: story {number}{f' ({headline[:60]!r})' if headline else ''}: {exc}") from exc
         checked.append(fields)
     result = ImportResult()
     with transaction.atomic(), reversion.create_revision():
         reversion.set_comment(f"Imported from {label}")
-        for fields in checked:
+        for number, fields in enumerate(checked, start=1):
             key = fingerprint(fields)
             if Article.objects.filter(import_key=key).exists():
                 result.skipped += 1
-            else:
+                continue
+            story = f"{label}: story {number} ({fields['headline'][:60]!r})"
+            try:
                 result.created.append(create_article(fields, key))
+            except ValueError as exc:
+                raise ImportFailed(f"{story}: {exc}") from exc
+            except IntegrityError as exc:
+                # Another import saved the same story (or a namesake's slug) since this one looked.
+                raise ImportFailed(f"{story}: being imported by another run at the same time; try again") from exc
     return result
 
 

@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from .sanitize import clean_html
+from .sanitize import clean_html, clean_text_fields, plain_text
 from .site import absolute_url, og_locale, path_to, publisher
 
 WORDS_PER_MINUTE = 230
@@ -26,7 +25,8 @@ RELATED_CANDIDATES = 60
 # An <img> whose alt is missing or blank, in sanitised HTML (nh3 writes every attribute in double quotes).
 BODY_IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=\"[^\"]*[^\"\s])[^>]*>")
 
-# First path segments the site uses itself; a section may not take them.
+# First path segments the site uses itself (newsroom/urls.py, articles/urls.py); a section may not take them.
+# Those with a dot cannot be a slug anyway, nor collide with sitemap-<name>.xml; listed to be complete.
 RESERVED_SECTION_SLUGS = {
     "admin",
     "authors",
@@ -44,6 +44,9 @@ RESERVED_SECTION_SLUGS = {
     "preview",
     "policies",
     "news-sitemap.xml",
+    "favicon.ico",
+    "api",
+    "sitemap",
 }
 
 
@@ -101,9 +104,37 @@ class TagQuerySet(StoryOwnerQuerySet):
     story_field = "tags"
 
 
+def unique_slug(instance, text, *, fallback):
+    """A slug for `text` that no other row of the instance's model has, in the text's own script.
+
+    A name with no letter or digit (an emoji, "!!!") takes `fallback`; a clash takes -2, -3...
+    Two different names never share a record because of their slug.
+    """
+    model = type(instance)
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(text, allow_unicode=True)[: max_length - 6].strip("-_") or fallback
+    taken = set(
+        model._default_manager.filter(slug__startswith=base).exclude(pk=instance.pk).values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken or (model is Section and slug in RESERVED_SECTION_SLUGS):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+SLUG_HELP = "The address on the site, in any script. Filled from the name when left empty."
+
+
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, validators=[validate_section_slug])
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        validators=[validate_section_slug],
+        help_text=SLUG_HELP,
+    )
     description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Sections are listed in the navigation by this number, lowest first."
@@ -117,6 +148,12 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, fallback="section")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return path_to("articles:section", slug=self.slug)
 
@@ -125,8 +162,13 @@ class Author(models.Model):
     """Anyone credited in a byline: staff, freelancers, wire agencies, "Staff"."""
 
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True, allow_unicode=True, help_text=SLUG_HELP)
     bio = models.TextField(blank=True, help_text="One or two sentences shown on the author page.")
+    is_organisation = models.BooleanField(
+        "organisation",
+        default=False,
+        help_text="Tick for an agency, a desk or “Staff”: search engines are told an organisation wrote the story.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -144,13 +186,25 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, fallback="author")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return path_to("articles:author", slug=self.slug)
+
+    @property
+    def schema_org(self):
+        """This contributor as a schema.org author."""
+        kind = "Organization" if self.is_organisation else "Person"
+        return {"@type": kind, "name": self.name, "url": absolute_url(self.get_absolute_url())}
 
 
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True, allow_unicode=True, help_text=SLUG_HELP)
 
     objects = TagQuerySet.as_manager()
 
@@ -161,8 +215,9 @@ class Tag(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         if not self.slug:
-            self.slug = slugify(self.name)[:80]
+            self.slug = unique_slug(self, self.name, fallback="topic")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -299,7 +354,11 @@ class Article(models.Model):
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The story's address on the site. Filled from the headline."
+        max_length=200,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text="The story's address on the site, in any script. Filled from the headline when left empty.",
     )
     standfirst = models.TextField(
         blank=True, max_length=600, help_text="The one- or two-sentence summary under the headline."
@@ -411,10 +470,11 @@ class Article(models.Model):
         Every save bumps `version` under a row lock, logs a status change and remembers an old slug
         of a story readers have seen, so its old address keeps working.
         """
+        clean_text_fields(self)
         self.body = clean_html(self.body)
-        self.word_count = len(strip_tags(self.body).split())
+        self.word_count = len(plain_text(self.body).split())
         if not self.slug:
-            self.slug = slugify(self.headline)[:200]
+            self.slug = unique_slug(self, self.headline, fallback="story")
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         check_story_dates(self, STORY_DATE_FIELDS)
@@ -547,7 +607,7 @@ class Article(models.Model):
         """The standfirst, or the opening of the body when there is none."""
         if self.standfirst:
             return self.standfirst
-        text = " ".join(strip_tags(self.body).split())
+        text = " ".join(plain_text(self.body).split())
         return text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + "…"
 
     @property
@@ -614,6 +674,11 @@ class Article(models.Model):
         return SCHEMA_TYPES.get(self.article_type, "NewsArticle")
 
     @property
+    def credited_organisation(self):
+        """Who wrote a story without a byline, for search engines: its source (an agency), else the publisher."""
+        return {"@type": "Organization", "name": self.source} if self.source else publisher()
+
+    @property
     def structured_data(self):
         """schema.org JSON-LD for search engines, as a dict; the template serialises it safely."""
         data = {
@@ -623,10 +688,7 @@ class Article(models.Model):
             "description": self.summary,
             "url": self.canonical_url,
             "mainEntityOfPage": {"@type": "WebPage", "@id": self.canonical_url},
-            "author": [
-                {"@type": "Person", "name": b.author.name, "url": absolute_url(b.author.get_absolute_url())}
-                for b in self.listed_bylines
-            ],
+            "author": [b.author.schema_org for b in self.listed_bylines] or [self.credited_organisation],
             "publisher": publisher(),
             "articleSection": self.section.name,
             "keywords": [tag.name for tag in self.tags.all()],
@@ -710,6 +772,7 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} to “{self.article}”"
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         check_story_dates(self, ["created_at"])
         adding = self._state.adding
         super().save(*args, **kwargs)
@@ -739,7 +802,7 @@ class StatusChange(models.Model):
 class OldSlug(models.Model):
     """A slug a published story used to have; its old address redirects to the current one."""
 
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
 
     def __str__(self):
@@ -797,7 +860,10 @@ class Policy(models.Model):
 
     title = models.CharField(max_length=120)
     slug = models.SlugField(
-        max_length=80, unique=True, help_text=f"The page's address; “{CORRECTIONS}” is the corrections policy."
+        max_length=80,
+        unique=True,
+        allow_unicode=True,
+        help_text=f"The page's address; “{CORRECTIONS}” is the corrections policy.",
     )
     body = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
     updated_at = models.DateTimeField(auto_now=True)
@@ -808,6 +874,10 @@ class Policy(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return path_to("articles:policy", slug=self.slug)

@@ -9,6 +9,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.sanitize import clean_text_fields
+
 from .renditions import FALLBACK_WIDTH, delete_renditions, make_renditions, renditions
 
 
@@ -83,6 +85,7 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         """Store the picture and its renditions, or (when that fails) neither the row nor a new file."""
+        clean_text_fields(self)
         new_upload = self.file and not self.file._committed
         if new_upload:  # measure it once
             self.width, self.height = get_image_dimensions(self.file)

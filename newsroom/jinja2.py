@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import now, template_localtime
 from jinja2 import Environment, Undefined
 
+from articles.sanitize import xml_text
 from articles.site import path_to
 
 # The same escapes as Django's json_script: nothing in the data can close the <script> element.
@@ -50,6 +51,11 @@ def environment(**options):
     env = Environment(**{**options, "undefined": Undefined})
     env.globals.update(url=path_to, static=static, now=now, with_query=with_query)
     env.filters.update(
-        date=local_date, json_ld=json_ld, pluralize=pluralize, linebreaks=linebreaks_filter, truncatewords=truncatewords
+        date=local_date,
+        json_ld=json_ld,
+        pluralize=pluralize,
+        linebreaks=linebreaks_filter,
+        truncatewords=truncatewords,
+        xml_text=xml_text,
     )
     return env

@@ -25,7 +25,7 @@ def clear_reporters_home_places(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_correction_newest_index"),
+        ("articles", "0012_unicode_names"),
         ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

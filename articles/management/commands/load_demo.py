@@ -38,6 +38,8 @@ AUTHORS = [
     ("staff", "Staff", "Reporting by the newsroom team."),
     ("wire-staff", "Wire staff", "Copy from our international wire agency partners."),
 ]
+# Bylines that are a desk or an agency, not a person (schema.org Organization).
+ORGANISATIONS = {"staff", "wire-staff"}
 
 
 class Command(BaseCommand):
@@ -52,7 +54,9 @@ class Command(BaseCommand):
                 slug=slug, defaults={"name": name, "description": description, "order": order}
             )
         for slug, name, bio in AUTHORS:
-            Author.objects.get_or_create(slug=slug, defaults={"name": name, "bio": bio})
+            Author.objects.get_or_create(
+                slug=slug, defaults={"name": name, "bio": bio, "is_organisation": slug in ORGANISATIONS}
+            )
 
         created = self.load_sample() + self.load_stories()
         self.stdout.write(f"Demo content: {created} stories added." if created else "Demo content: already loaded.")
