@@ -177,13 +177,11 @@ def validate(story, *, publish, section_slug, author_name):
         if published_at.tzinfo is None:
             raise ValueError("published_at needs a UTC offset, e.g. 2024-05-03T09:30:00+02:00")
         try:
-            published_at = published_at.astimezone(UTC)
-        except (OverflowError, ValueError) as exc:
-            raise ValueError(f"published_at {shown(story['published_at'])} is out of the range of dates") from exc
-        try:
             validate_story_date(published_at)
         except ValidationError as exc:
             raise ValueError(f"published_at: {exc.messages[0]}") from exc
+        # Inside the allowed years no offset can carry a time past the ends of Python's calendar.
+        published_at = published_at.astimezone(UTC)
     authors = story.get("authors") or ([author_name] if author_name else [])
     if not isinstance(authors, list):
         raise ValueError("authors must be a list")
