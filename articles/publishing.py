@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import Article, Author, Byline, Correction, Policy, Section, Tag
+from .models import Article, Author, Byline, Correction, Policy, Section, Tag, story_saved
 from .pagecache import bump
 
 # Pages that list stories from everywhere: any public story change may show there.
@@ -57,6 +57,12 @@ def purge_everything():
 
 def is_or_was_public(article, before=None):
     return article.status == Article.Status.PUBLISHED or (before and before["status"] == Article.Status.PUBLISHED)
+
+
+@receiver(story_saved)
+def story_changed(sender, article, before, **kwargs):
+    if is_or_was_public(article, before):
+        purge_story(article, f"section:{before['section_id']}" if before else "home")
 
 
 @receiver([post_save, post_delete], sender=Byline)

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import now, template_localtime
 from jinja2 import Environment, Undefined
 
+from articles.metadata import opengraph, structured_data, twitter_card
 from articles.sanitize import xml_text
 from articles.site import path_to
 
@@ -50,6 +51,7 @@ def environment(**options):
     # backend would print it back in DEBUG).
     env = Environment(**{**options, "undefined": Undefined})
     env.globals.update(url=path_to, static=static, now=now, with_query=with_query)
+    env.globals.update(opengraph=opengraph, twitter_card=twitter_card, structured_data=structured_data)
     env.filters.update(
         date=local_date,
         json_ld=json_ld,

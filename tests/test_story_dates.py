@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.importers import ImportFailed, import_stories
+from articles.metadata import structured_data
 from articles.models import Article, Correction
 from articles.preview import preview_token
 
@@ -82,7 +83,7 @@ def test_editor_previews_a_draft_without_a_publish_time_and_so_does_a_shared_lin
     html = preview.content.decode()
     assert "Not published yet" in html
     assert "article:published_time" not in html
-    assert "datePublished" not in draft.structured_data
+    assert "datePublished" not in structured_data(draft)
 
 
 # One rule on every way in -------------------------------------------------------------------------
@@ -288,4 +289,4 @@ def test_a_date_at_or_beyond_the_allowed_years_never_breaks_a_page(client, setti
         Article.objects.filter(pk=article.pk).update(**{field: moment})
 
     assert_every_surface_survives(client, article, paths)
-    json.dumps(Article.objects.for_detail().get(pk=article.pk).structured_data)
+    json.dumps(structured_data(Article.objects.for_detail().get(pk=article.pk)))

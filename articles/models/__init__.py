@@ -1,0 +1,44 @@
+"""The articles app's models, one module per concept; import them from here.
+
+The modules name each other's models by string in relations and reach them at run time through the relation
+or `apps.get_model`, so none imports another model module: only the gate's querysets and the validation rules.
+"""
+
+from .gate import ArticleQuerySet, StoryStatus, card_bylines
+from .people import Author, Byline
+from .record import Correction, EditingPresence, OldSlug, Policy, StatusChange
+from .search import SearchDocument
+from .stories import Article, StaleArticle, new_preview_key, story_saved
+from .topics import Section, Tag
+from .validation import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    RESERVED_SECTION_SLUGS,
+    validate_section_slug,
+    validate_story_date,
+)
+
+__all__ = [
+    "EARLIEST_YEAR",
+    "LATEST_YEAR",
+    "RESERVED_SECTION_SLUGS",
+    "Article",
+    "ArticleQuerySet",
+    "Author",
+    "Byline",
+    "Correction",
+    "EditingPresence",
+    "OldSlug",
+    "Policy",
+    "SearchDocument",
+    "Section",
+    "StaleArticle",
+    "StatusChange",
+    "StoryStatus",
+    "Tag",
+    "card_bylines",
+    "new_preview_key",
+    "story_saved",
+    "validate_section_slug",
+    "validate_story_date",
+]
