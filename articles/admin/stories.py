@@ -3,34 +3,19 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from newsroom.changelist import DateDrillDownChangeList
 
-from .forms import ArticleAdminForm
-from .models import (
-    Article,
-    Author,
-    Byline,
-    Correction,
-    EditingPresence,
-    Policy,
-    Section,
-    StaleArticle,
-    StatusChange,
-    Tag,
-    new_preview_key,
-)
-from .preview import PREVIEW_DAYS, preview_token
-from .revisions import compare_with_current, describe_revision, recover_story, restore_revision
-from .search import UNREADABLE, full_text, readable, search_query
+from ..forms import ArticleAdminForm
+from ..models import Article, Byline, Correction, EditingPresence, StaleArticle, StatusChange, new_preview_key
+from ..preview import PREVIEW_DAYS, preview_token
+from ..search import UNREADABLE, full_text, readable, search_query
+from .history import StoryHistoryAdmin
 
 REPORTER_STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW]
 # Saves of one form tried before a slug another editor keeps taking is left to the form's error.
@@ -41,30 +26,6 @@ def took_a_slug(error):
     """Whether an IntegrityError is another story holding the slug (PostgreSQL names the key, SQLite the column)."""
     constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
     return constraint == "articles_article_slug_key" or "articles_article.slug" in str(error)
-
-
-@admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
-    list_editable = ["order"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-@admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "is_organisation", "user"]
-    list_filter = ["is_organisation"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -124,7 +85,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(StoryHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_label", "section", "byline_names", "published_at", "modified_at"]
     list_filter = [StateFilter, "section", "article_type", "authors"]
@@ -134,7 +95,6 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "lead_image"]
     actions = ["submit_for_review", "publish", "unpublish", "withdraw"]
-    history_latest_first = True
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "base_version"]}),
         ("Photo", {"fields": ["lead_image"]}),
@@ -323,81 +283,6 @@ class ArticleAdmin(VersionAdmin):
         self.message_user(request, "Every shared preview link of this story now answers “not found”.", messages.SUCCESS)
         return redirect("admin:articles_article_change", pk)
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        """One revision beside the current story, with a restore button (django-reversion stores them)."""
-        article = self.get_object(request, unquote(object_id))
-        if article is None or not self.has_view_or_change_permission(request, article):
-            raise Http404("No such story.")
-        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
-        can_restore = self.has_change_permission(request, article)
-        if request.method == "POST":
-            if not can_restore:
-                raise PermissionDenied
-            try:
-                restore_revision(article, version, request.user, expected_version=int(request.POST["base_version"]))
-            except (KeyError, ValueError, StaleArticle):
-                self.message_user(
-                    request,
-                    "The story changed while you were comparing; compare again before restoring.",
-                    messages.ERROR,
-                )
-                return redirect(request.path)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                return redirect(request.path)
-            self.message_user(request, f"Restored the revision of {version.revision.date_created:%d %b %Y %H:%M}.")
-            return redirect("admin:articles_article_change", article.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Revision of “{article}”",
-            "article": article,
-            "version": version,
-            "rows": compare_with_current(article, version, request.user),
-            "can_restore": can_restore,
-        }
-        return TemplateResponse(request, "admin/articles/article/revision.html", context)
-
-    # django-reversion's own recover and revert views revert the database rows and then save through the
-    # change form, judged against the reverted row instead of the current one: they are replaced here.
-    def has_recover_permission(self, request):
-        """Deleted stories are seen and brought back only by people who may publish."""
-        return self.has_add_permission(request) and self.has_publish_permission(request)
-
-    def changelist_view(self, request, extra_context=None):
-        # django-reversion's change list offers "Recover deleted articles" to everyone who may change stories.
-        context = {"has_change_permission": self.has_recover_permission(request), **(extra_context or {})}
-        return super().changelist_view(request, context)
-
-    def recoverlist_view(self, request, extra_context=None):
-        if not self.has_recover_permission(request):
-            raise PermissionDenied
-        return super().recoverlist_view(request, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        """A deleted story as one of its revisions saved it, with a button to bring it back as a draft."""
-        if not self.has_recover_permission(request):
-            raise PermissionDenied
-        version = get_object_or_404(Version.objects.get_for_model(Article), pk=version_id)
-        if Article.objects.filter(pk=version.object_id).exists():
-            raise Http404("This story was not deleted; compare and restore its revisions from its history.")
-        if request.method == "POST":
-            try:
-                article = recover_story(version, request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                return redirect("admin:articles_article_recoverlist")
-            self.message_user(request, f"Recovered “{article}” as a draft. Publish it again from here when ready.")
-            return redirect("admin:articles_article_change", article.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Recover “{version.object_repr}”",
-            "version": version,
-            "rows": describe_revision(version),
-        }
-        return TemplateResponse(request, "admin/articles/article/recover.html", context)
-
     def _move(self, request, queryset, to_status, allowed_from):
         moved, stale = 0, []
         for article in queryset:
@@ -456,9 +341,3 @@ class ArticleAdmin(VersionAdmin):
                 return queryset.none(), False
             return queryset.filter(search_document__vector=search_query(search_term)), False
         return super().get_search_results(request, queryset, search_term)
-
-
-@admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "updated_at"]
-    prepopulated_fields = {"slug": ["title"]}
