@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
-from .models import Article
+from .models import WORDS_PER_MINUTE, Article
 from .sanitize import clean_html
 
 # Fields an editor can compare and choose between after a conflicting save.
@@ -27,7 +27,14 @@ CONFLICT_FIELDS = [
     "published_at",
     "expires_at",
     "assigned_to",
+    "seo_title",
+    "seo_description",
+    "social_headline",
+    "social_description",
 ]
+# What search engines make of a title: Google shows about 60 characters of it in results and reads at most
+# 110 of a NewsArticle headline. The writing aids (static/js/writing-aids.js) count against both.
+TITLE_LIMITS = {"data-title-shown": 60, "data-headline-max": 110}
 
 
 def readable(name, value):
@@ -81,8 +88,17 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "headline", "slug", "standfirst", "body", "section", "article_type", "tags", "dateline", "source",
             "status", "published_at", "expires_at", "assigned_to",
+            "seo_title", "seo_description", "social_headline", "social_description",
         ]  # fmt: skip
-        widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
+        # data-count-length: the writing aids show the length against the field's maxlength.
+        widgets = {
+            "headline": forms.TextInput(attrs={"class": "vTextField", **TITLE_LIMITS}),
+            "standfirst": forms.Textarea(attrs={"rows": 3, "data-count-length": ""}),
+            "seo_title": forms.TextInput(attrs={"class": "vTextField", **TITLE_LIMITS}),
+            "seo_description": forms.Textarea(attrs={"rows": 2, "data-count-length": ""}),
+            "social_headline": forms.TextInput(attrs={"class": "vTextField", "data-count-length": ""}),
+            "social_description": forms.Textarea(attrs={"rows": 2, "data-count-length": ""}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +106,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.home_place_holder = None
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
+        self.fields["body"].widget.attrs["data-words-per-minute"] = WORDS_PER_MINUTE
 
     def clean(self):
         cleaned = super().clean()

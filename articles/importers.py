@@ -17,8 +17,14 @@ JSON: one story object or a list of them:
       "source": "Wire agency",
       "article_type": "news",                news, analysis, opinion, review, explainer
       "status": "published",                 draft, review, published, withdrawn
-      "published_at": "2024-05-03T09:30:00+02:00"
+      "published_at": "2024-05-03T09:30:00+02:00",
+      "seo_title": "",                       optional, at most 110 characters: the title in search results
+      "seo_description": "",                 optional, at most 160: the summary in search results
+      "social_headline": "",                 optional, at most 110: the title when the story is shared
+      "social_description": ""               optional, at most 200: the text when the story is shared
     }
+
+Left out or empty, the last four fall back to the headline and the standfirst.
 
 A file (at most 10 MB) imports whole or not at all. A story already imported (same
 headline and body) is skipped, so importing a file twice adds nothing. Authors and
@@ -201,6 +207,10 @@ def validate(story, *, publish, section_slug, author_name):
         "body": _text(story, "body_html", multiline=True),
         "dateline": _text(story, "dateline", max_length=120),
         "source": _text(story, "source", max_length=120),
+        **{
+            name: _text(story, name, max_length=Article._meta.get_field(name).max_length)
+            for name in Article.SEARCH_AND_SOCIAL
+        },
         "article_type": article_type,
         "status": status,
         "published_at": published_at or None,
@@ -235,6 +245,7 @@ def create_article(fields, import_key):
         section=find_or_create_section(fields["section"]),
         dateline=fields["dateline"],
         source=fields["source"],
+        **{name: fields[name] for name in Article.SEARCH_AND_SOCIAL},
         article_type=fields["article_type"],
         status=fields["status"],
         published_at=fields["published_at"],

@@ -1,7 +1,10 @@
 """What a story tells other systems about itself: Open Graph, Twitter cards and schema.org JSON-LD, as Python data.
 
 The article template loops over these and serialises them safely; the story model knows nothing of these
-vocabularies.
+vocabularies. An editor's social headline and description are for shares (Open Graph, Twitter); the SEO title
+and meta description are for search engines (<title>, the description and JSON-LD). JSON-LD's `headline` stays
+the story's own headline, which Google shows for a NewsArticle; an SEO title rides along as `alternativeHeadline`.
+Each falls back to the headline and the summary.
 """
 
 from django.conf import settings
@@ -22,8 +25,8 @@ def opengraph(article):
     """Open Graph properties as (property, content) pairs; `article:tag` and `article:author` repeat."""
     properties = [
         ("og:type", "article"),
-        ("og:title", article.headline),
-        ("og:description", article.summary),
+        ("og:title", article.social_headline or article.headline),
+        ("og:description", article.social_description or article.summary),
         ("og:url", article.canonical_url),
         ("og:site_name", settings.SITE_NAME),
         ("og:locale", og_locale()),
@@ -50,8 +53,8 @@ def opengraph(article):
 def twitter_card(article):
     card = {
         "twitter:card": "summary_large_image" if article.lead_image_url else "summary",
-        "twitter:title": article.headline,
-        "twitter:description": article.summary,
+        "twitter:title": article.social_headline or article.headline,
+        "twitter:description": article.social_description or article.summary,
     }
     if article.lead_image_url:
         card["twitter:image"] = article.lead_image_url
@@ -75,7 +78,7 @@ def structured_data(article):
         "@context": "https://schema.org",
         "@type": SCHEMA_TYPES.get(article.article_type, "NewsArticle"),
         "headline": article.headline,
-        "description": article.summary,
+        "description": article.seo_description or article.summary,
         "url": article.canonical_url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": article.canonical_url},
         "author": [schema_author(b.author) for b in article.listed_bylines] or [credited_organisation(article)],
@@ -88,6 +91,8 @@ def structured_data(article):
     if article.published_at:  # a draft seen in preview has no date yet
         data["datePublished"] = article.published_at.isoformat()
         data["dateModified"] = article.last_updated.isoformat()
+    if article.seo_title and article.seo_title != article.headline:
+        data["alternativeHeadline"] = article.seo_title
     if article.dateline:
         data["dateline"] = article.dateline
     if article.lead_image_url:

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.text import capfirst
 from reversion.models import Version
 
 from images.models import Image
@@ -21,8 +22,9 @@ from .models import Article, Author, Byline, Correction, Section, Tag
 # What a restore brings back: the words, the picture, the placement and the credits. The publishing
 # state (status and times) stays as it is, so restoring never publishes or unpublishes anything.
 TEXT_FIELDS = ["headline", "slug", "standfirst", "body", "article_type", "dateline", "source"]
+TEXT_FIELDS += Article.SEARCH_AND_SOCIAL
 COMPARED = ["headline", "slug", "standfirst", "body", "lead_image", "section", "article_type", "tags", "dateline"]
-COMPARED += ["source", "home_rank", "bylines"]
+COMPARED += ["source", "home_rank", "bylines", *Article.SEARCH_AND_SOCIAL]
 # Placing a story on the home page is for people who may publish.
 PUBLISHERS_ONLY = {"home_rank"}
 
@@ -90,7 +92,7 @@ def describe_revision(version):
 
 
 def label_for(name):
-    return "Bylines" if name == "bylines" else Article._meta.get_field(name).verbose_name.capitalize()
+    return "Bylines" if name == "bylines" else capfirst(Article._meta.get_field(name).verbose_name)
 
 
 def restore_revision(article, version, user, expected_version):

@@ -103,6 +103,13 @@ class ArticleAdmin(StoryHistoryAdmin):
             {"fields": ["section", "article_type", "tags", "dateline", "source", "home_rank", "take_home_place"]},
         ),
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "substantive", "assigned_to"]}),
+        (
+            "Search and social",
+            {
+                "classes": ["collapse"],
+                "fields": ["seo_title", "seo_description", "social_headline", "social_description"],
+            },
+        ),
         ("Preview", {"fields": ["preview_links"]}),
         (
             "Record",

@@ -8,7 +8,7 @@ from .gate import ArticleQuerySet, StoryStatus, card_bylines
 from .people import Author, Byline
 from .record import Correction, EditingPresence, OldSlug, Policy, StatusChange
 from .search import SearchDocument
-from .stories import Article, StaleArticle, new_preview_key, story_saved
+from .stories import WORDS_PER_MINUTE, Article, StaleArticle, new_preview_key, story_saved
 from .topics import Section, Tag
 from .validation import (
     EARLIEST_YEAR,
@@ -22,6 +22,7 @@ __all__ = [
     "EARLIEST_YEAR",
     "LATEST_YEAR",
     "RESERVED_SECTION_SLUGS",
+    "WORDS_PER_MINUTE",
     "Article",
     "ArticleQuerySet",
     "Author",

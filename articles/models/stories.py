@@ -57,6 +57,26 @@ class Article(models.Model):
         blank=True, max_length=600, help_text="The one- or two-sentence summary under the headline."
     )
     body = RichTextUploadingField(blank=True)
+    # Optional wording for search results and shares; empty means the headline and standfirst are used.
+    SEARCH_AND_SOCIAL = ["seo_title", "seo_description", "social_headline", "social_description"]
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=110,
+        blank=True,
+        help_text="Title in search results and browser tabs instead of the headline. Google shows about 60 characters.",
+    )
+    seo_description = models.CharField(
+        "meta description",
+        max_length=160,
+        blank=True,
+        help_text="Summary in search results, instead of the standfirst. Google shows about 160 characters.",
+    )
+    social_headline = models.CharField(
+        max_length=110, blank=True, help_text="Title when the story is shared on social media, instead of the headline."
+    )
+    social_description = models.CharField(
+        max_length=200, blank=True, help_text="Text when the story is shared, instead of the standfirst."
+    )
     section = models.ForeignKey("articles.Section", on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField("articles.Author", through="articles.Byline", related_name="articles", blank=True)
     tags = models.ManyToManyField("articles.Tag", related_name="articles", blank=True)
