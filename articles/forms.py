@@ -106,7 +106,8 @@ class ArticleAdminForm(forms.ModelForm):
         self.home_place_holder = None
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
-        self.fields["body"].widget.attrs["data-words-per-minute"] = WORDS_PER_MINUTE
+        if "body" in self.fields:  # not on a story the user may only read
+            self.fields["body"].widget.attrs["data-words-per-minute"] = WORDS_PER_MINUTE
 
     def clean(self):
         cleaned = super().clean()
