@@ -145,11 +145,13 @@ class ArticleAdminForm(forms.ModelForm):
             self.check_publish_checklist()
 
     def submitted_bylines(self):
-        """The authors the posted byline inline leaves on the story (the stored ones when it was not posted)."""
+        """The authors credited once this POST is saved: the byline inline's rows, and stored ones it leaves alone."""
+        stored = self.instance.bylines.select_related("author") if self.instance.pk else []
         formset = BylineFormSet(self.data, instance=self.instance)
         if not formset.management_form.is_valid():
-            return checklist.Attempt.as_stored(self.instance).bylines
-        return [
+            return [byline.author for byline in stored]
+        posted = {form.instance.pk for form in formset.initial_forms}
+        return [byline.author for byline in stored if byline.pk not in posted] + [
             form.cleaned_data["author"]
             for form in formset.forms
             if form.is_valid() and form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")

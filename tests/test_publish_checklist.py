@@ -19,7 +19,13 @@ PUBLISHED = Article.Status.PUBLISHED
 
 
 def with_byline(author, **overrides):
-    return {"bylines-TOTAL_FORMS": "1", "bylines-0-author": author.pk, "bylines-0-role": "by", "bylines-0-position": "0", **overrides}
+    return {
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-0-author": author.pk,
+        "bylines-0-role": "by",
+        "bylines-0-position": "0",
+        **overrides,
+    }
 
 
 def form_errors(response):
@@ -91,7 +97,7 @@ def test_advisory_items_need_publish_anyway_and_blocking_ones_cannot_be_skipped(
 
 def test_a_complete_story_publishes_without_a_tick(editor):
     draft = DraftFactory(lead_image=ImageFactory())
-    data = form_data(draft, status=PUBLISHED, lead_image=draft.lead_image_id, **with_byline(AuthorFactory()))
+    data = form_data(draft, status=PUBLISHED, **with_byline(AuthorFactory()))
 
     assert editor.post(change_url(draft), data).status_code == 302
     draft.refresh_from_db()
@@ -218,3 +224,32 @@ def test_a_story_published_by_its_own_status_in_the_file_is_checked_too(tmp_path
     with pytest.raises(CommandError):
         call_command("import_articles", str(path))
     assert not Article.objects.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_checklist_blocks_publishing_a_story_with_no_byline_in_chromium(live_server):
+    from .test_browser import ARTIFACTS, log_in, open_browser
+
+    user = staff_user("Editor")
+    user.set_password("a-long-test-password")
+    user.save()
+    draft = DraftFactory(headline="Night ferry timetable")
+
+    with open_browser() as page:
+        log_in(page, live_server, "editor", "a-long-test-password")
+        page.goto(f"{live_server.url}{change_url(draft)}")
+        box = page.locator(".checklist").inner_text()
+        page.select_option("#id_status", "published")
+        page.check("#id_publish_anyway")
+        page.click("input[name=_continue]")
+        page.wait_for_selector(".errornote")
+        errors = page.locator(".errorlist").all_inner_texts()
+        status = page.input_value("#id_status")
+        page.screenshot(path=ARTIFACTS / "admin-publish-checklist.png", full_page=True)
+
+    assert "Missing: A byline (or a source, for agency copy) (blocking)" in box
+    assert any("the publish checklist needs a byline" in text for text in errors)
+    assert status == "published"  # the editor's choice is kept in the form
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and not draft.is_published()
