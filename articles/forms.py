@@ -9,8 +9,12 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
-from .models import WORDS_PER_MINUTE, Article
+from . import checklist
+from .models import WORDS_PER_MINUTE, Article, Byline
 from .sanitize import clean_html
+
+# The story form's own reading of the byline inline the admin posts with it (the same prefix, "bylines").
+BylineFormSet = forms.inlineformset_factory(Article, Byline, fields=["author", "role", "position"])
 
 # Fields an editor can compare and choose between after a conflicting save.
 CONFLICT_FIELDS = [
@@ -82,6 +86,15 @@ class ArticleAdminForm(forms.ModelForm):
         label="Take the place",
         help_text="Tick to move the story that holds this home page place off it, in the same save.",
     )
+    publish_anyway = forms.BooleanField(
+        required=False,
+        label="Publish anyway",
+        help_text="Tick to publish or schedule the story although advisory items of the publish checklist are "
+        "open. Blocking items cannot be skipped.",
+    )
+
+    # Who saves: set by the admin on the form class it makes for each request.
+    publisher = None
 
     class Meta:
         model = Article
@@ -104,10 +117,15 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.conflict = None
         self.home_place_holder = None
+        self.stored_status = self.instance.status if self.instance.pk else None
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
         if "body" in self.fields:  # not on a story the user may only read
             self.fields["body"].widget.attrs["data-words-per-minute"] = WORDS_PER_MINUTE
+        # The checklist box shows the story as stored; a submitted form is checked as it would be saved.
+        self.checklist = []
+        if not self.is_bound:
+            self.checklist = checklist.run(checklist.Attempt.as_stored(self.instance, self.publisher))
 
     def clean(self):
         cleaned = super().clean()
@@ -136,6 +154,38 @@ class ArticleAdminForm(forms.ModelForm):
             if name in self.fields and self.data.get(f"resolve_{name}") == "theirs":
                 cleaned[name] = list(theirs.tags.all()) if name == "tags" else getattr(theirs, name)
         return cleaned
+
+    def _post_clean(self):
+        # Here the instance holds the submitted values, so the checklist sees the story as it would be saved.
+        super()._post_clean()
+        self.checklist = checklist.run(checklist.Attempt(self.instance, self.submitted_bylines(), self.publisher))
+        if "status" in self.cleaned_data and checklist.goes_live(self.stored_status, self.instance):
+            self.check_publish_checklist()
+
+    def submitted_bylines(self):
+        """The authors credited once this POST is saved: the byline inline's rows, and stored ones it leaves alone."""
+        stored = self.instance.bylines.select_related("author") if self.instance.pk else []
+        formset = BylineFormSet(self.data, instance=self.instance)
+        if not formset.management_form.is_valid():
+            return [byline.author for byline in stored]
+        posted = {form.instance.pk for form in formset.initial_forms}
+        return [byline.author for byline in stored if byline.pk not in posted] + [
+            form.cleaned_data["author"]
+            for form in formset.forms
+            if form.is_valid() and form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+        ]
+
+    def check_publish_checklist(self):
+        blocking = [check.item.label for check in self.checklist if not check.passed and check.item.blocking]
+        advisory = [check.item.label for check in self.checklist if not check.passed and not check.item.blocking]
+        for label in blocking:
+            self.add_error(None, f"Not published: the publish checklist needs {label[0].lower()}{label[1:]}.")
+        if advisory and not self.cleaned_data.get("publish_anyway"):
+            self.add_error(
+                "publish_anyway" if "publish_anyway" in self.fields else None,
+                f"Not published: the publish checklist advises {'; '.join(advisory).lower()}. Add them, or tick "
+                "“Publish anyway”.",
+            )
 
     def check_home_place(self, cleaned):
         """One story per home page place: name the one holding it and let the editor take it over."""

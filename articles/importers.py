@@ -26,6 +26,9 @@ JSON: one story object or a list of them:
 
 Left out or empty, the last four fall back to the headline and the standfirst.
 
+A story that is published (by --publish or its own status) must pass the blocking items of
+the publish checklist (articles/checklist.py); its advisory items are skipped.
+
 A file (at most 10 MB) imports whole or not at all. A story already imported (same
 headline and body) is skipped, so importing a file twice adds nothing. Authors and
 topics are matched by name (case and spacing aside), never by slug; a new section
@@ -45,6 +48,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from . import checklist
 from .models import RESERVED_SECTION_SLUGS, Article, Author, Byline, Section, Tag, validate_story_date
 from .sanitize import clean_text
 
@@ -274,6 +278,7 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
     result = ImportResult()
     with transaction.atomic(), reversion.create_revision():
         reversion.set_comment(f"Imported from {label}")
+        refused = []
         for number, fields in enumerate(checked, start=1):
             key = fingerprint(fields)
             if Article.objects.filter(import_key=key).exists():
@@ -281,12 +286,20 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
                 continue
             story = f"{label}: story {number} ({fields['headline'][:60]!r})"
             try:
-                result.created.append(create_article(fields, key))
+                article = create_article(fields, key)
             except ValueError as exc:
                 raise ImportFailed(f"{story}: {exc}") from exc
             except IntegrityError as exc:
                 # Another import saved the same story (or a namesake's slug) since this one looked.
                 raise ImportFailed(f"{story}: being imported by another run at the same time; try again") from exc
+            if article.status == Article.Status.PUBLISHED:
+                # Checked as saved, bylines included; a refusal rolls the whole file back.
+                blocking, _advisory = checklist.open_items(checklist.Attempt.as_stored(article))
+                if blocking:
+                    refused.append(f"{story}: cannot be published: it needs {'; '.join(blocking).lower()}")
+            result.created.append(article)
+        if refused:
+            raise ImportFailed("\n".join(refused))
     return result
 
 

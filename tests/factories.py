@@ -91,3 +91,13 @@ class ImageFactory(factory.django.DjangoModelFactory):
 class DraftFactory(ArticleFactory):
     status = Article.Status.DRAFT
     published_at = None
+
+
+class ReadyDraftFactory(DraftFactory):
+    """A draft the publish checklist lets through: a byline and a described lead picture."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    lead_image = factory.SubFactory(ImageFactory)
+    byline = factory.RelatedFactory(BylineFactory, factory_related_name="article")

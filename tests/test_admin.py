@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from .factories import ArticleFactory, AuthorFactory, BylineFactory, SectionFactory, TagFactory
+from .factories import ArticleFactory, AuthorFactory, BylineFactory, ImageFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,8 @@ def article_form(section, author, **overrides):
         "bylines-0-author": author.pk,
         "bylines-0-role": "by",
         "bylines-0-position": "0",
+        # No lead picture: the editor publishes anyway (tests/test_publish_checklist.py tests the checklist).
+        "publish_anyway": "on",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",
@@ -78,7 +80,8 @@ def test_changelist_shows_columns_filters_and_searches(admin_client):
 
 
 def test_bulk_publish_and_unpublish_actions(admin_client):
-    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, lead_image=ImageFactory())
+    BylineFactory(article=draft)
     url = reverse("admin:articles_article_changelist")
 
     admin_client.post(url, {"action": "publish", "_selected_action": [draft.pk], f"version_{draft.pk}": draft.version})

@@ -11,7 +11,7 @@ import pytest
 
 from articles.models import Article
 
-from .factories import SectionFactory
+from .factories import AuthorFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,6 +54,7 @@ def log_in(page, live_server, username, password):
 def test_editor_writes_a_story_in_ckeditor_and_readers_see_it(live_server, django_user_model):
     django_user_model.objects.create_superuser(EDITOR[0], "editor@example.org", EDITOR[1])
     SectionFactory(name="World", slug="world")
+    AuthorFactory(name="Ana Ruiz")
 
     with open_browser() as page:
         log_in(page, live_server, *EDITOR)
@@ -64,7 +65,11 @@ def test_editor_writes_a_story_in_ckeditor_and_readers_see_it(live_server, djang
         editor = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
         editor.click()
         editor.press_sequentially("Drivers cheered as the first night bus left the depot.")
+        page.locator("#bylines-0 .select2-selection").click()
+        page.locator(".select2-dropdown .select2-search__field").fill("Ana")
+        page.locator(".select2-results__option", has_text="Ana Ruiz").click()
         page.select_option("#id_status", "published")
+        page.check("#id_publish_anyway")  # no standfirst, no lead picture: the checklist's advisory items
         page.screenshot(path=ARTIFACTS / "admin-article-form.png", full_page=True)
         page.click("input[name=_continue]")
         page.wait_for_selector(".messagelist .success")
@@ -80,6 +85,7 @@ def test_editor_writes_a_story_in_ckeditor_and_readers_see_it(live_server, djang
     article = Article.objects.get()
     assert article.is_published()
     assert article.body == "<p>Drivers cheered as the first night bus left the depot.</p>"
+    assert [author.name for author in article.authors.all()] == ["Ana Ruiz"]
 
 
 def test_second_editor_sees_the_conflict_side_by_side_in_chromium(live_server, django_user_model):

@@ -9,7 +9,7 @@ from PIL import Image as PillowImage
 from articles.models import Article
 from images.models import Image
 
-from .factories import SectionFactory
+from .factories import AuthorFactory, SectionFactory
 from .test_browser import ARTIFACTS, EDITOR, log_in, open_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,6 +19,7 @@ def test_editor_uploads_a_picture_through_ckeditors_image_dialog(live_server, dj
     settings.SERVE_MEDIA = True
     django_user_model.objects.create_superuser(EDITOR[0], "editor@example.org", EDITOR[1])
     SectionFactory(name="World", slug="world")
+    AuthorFactory(name="Ana Ruiz")
     photo = tmp_path / "IMG_0042.jpg"
     buffer = io.BytesIO()
     PillowImage.new("RGB", (1600, 1000), "darkgreen").save(buffer, "JPEG")
@@ -55,7 +56,11 @@ def test_editor_uploads_a_picture_through_ckeditors_image_dialog(live_server, dj
         inserted_url = url_field.input_value()
         page.screenshot(path=ARTIFACTS / "ckeditor-image-dialog.png")
         dialog.locator("a.cke_dialog_ui_button_ok").click()
+        page.locator("#bylines-0 .select2-selection").click()
+        page.locator(".select2-dropdown .select2-search__field").fill("Ana")
+        page.locator(".select2-results__option", has_text="Ana Ruiz").click()
         page.select_option("#id_status", "published")
+        page.check("#id_publish_anyway")  # no standfirst, no lead picture: the checklist's advisory items
         page.click("input[name=_continue]")
         page.wait_for_selector(".messagelist .success")
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from articles.models import Article
 from articles.preview import preview_token
 
-from .factories import ArticleFactory, DraftFactory, staff_user
+from .factories import ArticleFactory, BylineFactory, DraftFactory, ImageFactory, ReadyDraftFactory, staff_user
 from .test_reader_pages import home_layout
 from .test_workflow import bulk, change_url, client_for, form_data
 
@@ -65,7 +65,8 @@ def withdraw_in_code(article, editor):
 @pytest.mark.parametrize("withdraw", [withdraw_in_the_form, withdraw_in_bulk, withdraw_in_code])
 def test_withdrawal_kills_links_copied_before_it_even_when_the_story_is_published_again(withdraw):
     editor = staff_user("Editor")
-    story = ArticleFactory(headline="Libel risk")
+    story = ArticleFactory(headline="Libel risk", lead_image=ImageFactory())
+    BylineFactory(article=story)
     copied = shared_link(story)
     assert Client().get(copied).status_code == 200
 
@@ -133,7 +134,7 @@ def test_reporter_cannot_set_the_home_page_place_in_the_form():
 def test_a_place_given_by_a_reporter_on_any_save_path_is_not_kept_and_bulk_publish_does_not_lead_with_it():
     reporter, editor = staff_user("Reporter"), staff_user("Editor")
     ArticleFactory(headline="The editors' lead", home_rank=1)
-    draft = DraftFactory(created_by=reporter, headline="Self-promoted")
+    draft = ReadyDraftFactory(created_by=reporter, headline="Self-promoted")
     draft.home_rank, draft.last_edited_by = 1, reporter
     draft.save()
     draft.refresh_from_db()

@@ -17,7 +17,15 @@ from articles.metadata import structured_data
 from articles.models import Article, Correction
 from articles.preview import preview_token
 
-from .factories import ArticleFactory, BylineFactory, CorrectionFactory, DraftFactory, TagFactory, staff_user
+from .factories import (
+    ArticleFactory,
+    BylineFactory,
+    CorrectionFactory,
+    DraftFactory,
+    ReadyDraftFactory,
+    TagFactory,
+    staff_user,
+)
 from .public_surfaces import surface_paths
 from .test_workflow import change_url, client_for, form_data
 
@@ -157,7 +165,7 @@ def test_saving_a_story_in_code_refuses_a_date_outside_the_years(field):
 
 
 def test_bulk_publish_of_a_story_dated_in_year_one_is_refused_with_a_message():
-    draft = DraftFactory(headline="Stored long ago")
+    draft = ReadyDraftFactory(headline="Stored long ago")
     Article.objects.filter(pk=draft.pk).update(published_at=FIRST_MOMENT)
     editor = client_for(staff_user("Editor"))
 
@@ -277,6 +285,7 @@ def test_a_date_at_or_beyond_the_allowed_years_never_breaks_a_page(client, setti
         assert not refused or "Enter a date between the years" in response.content.decode()
     elif way_in == "importer":
         story = {"headline": "Imported at the edge", "body_html": "<p>x</p>", "published_at": moment.isoformat()}
+        story["source"] = "Wire"
         try:
             import_stories([story], label="edge.json", publish=True)
         except ImportFailed as refused:

@@ -111,9 +111,12 @@ def test_an_emoji_author_is_never_credited_as_someone_else(tmp_path):
 
 
 def test_topics_that_slug_alike_stay_separate_and_spacing_does_not_make_a_new_one(tmp_path):
-    import_json(tmp_path, {"headline": "One", "tags": ["U.S.", "US", "New York", "New  York", "!!!"]}, "one.json")
-    import_json(tmp_path, {"headline": "Two", "tags": ["E.U."]}, "two.json")
-    import_json(tmp_path, {"headline": "Three", "tags": ["EU", "???"]}, "three.json")
+    wire = {"source": "Wire"}
+    import_json(
+        tmp_path, {"headline": "One", "tags": ["U.S.", "US", "New York", "New  York", "!!!"], **wire}, "one.json"
+    )
+    import_json(tmp_path, {"headline": "Two", "tags": ["E.U."], **wire}, "two.json")
+    import_json(tmp_path, {"headline": "Three", "tags": ["EU", "???"], **wire}, "three.json")
 
     assert dict(Tag.objects.values_list("name", "slug")) == {
         "U.S.": "us",

@@ -11,7 +11,7 @@ from reversion.models import Version
 from articles.models import Article, EditingPresence, StatusChange
 from articles.preview import preview_token
 
-from .factories import ArticleFactory, SectionFactory, staff_user
+from .factories import ArticleFactory, ReadyDraftFactory, SectionFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,7 @@ def form_data(article, **overrides):
         "standfirst": article.standfirst,
         "body": article.body,
         "section": article.section_id,
+        "lead_image": article.lead_image_id or "",
         "article_type": article.article_type,
         "dateline": article.dateline,
         "source": article.source,
@@ -150,17 +151,20 @@ def test_editor_publishes_schedules_withdraws_and_assigns():
     editor = staff_user("Editor")
     reporter = staff_user("Reporter")
     client = client_for(editor)
-    in_review = ArticleFactory(status=REVIEW, published_at=None, created_by=reporter)
+    in_review = ReadyDraftFactory(status=REVIEW, created_by=reporter)
 
     data = form_data(in_review, status=PUBLISHED, assigned_to=reporter.pk)
     assert client.post(change_url(in_review), data).status_code == 302
     in_review.refresh_from_db()
     assert in_review.is_published() and in_review.assigned_to == reporter
 
-    scheduled = ArticleFactory(status=DRAFT, published_at=None)
+    scheduled = ReadyDraftFactory()
     tomorrow = timezone.localtime() + timedelta(days=1)
     data = form_data(
-        scheduled, status=PUBLISHED, published_at_0=f"{tomorrow:%Y-%m-%d}", published_at_1=f"{tomorrow:%H:%M:%S}"
+        scheduled,
+        status=PUBLISHED,
+        published_at_0=f"{tomorrow:%Y-%m-%d}",
+        published_at_1=f"{tomorrow:%H:%M:%S}",
     )
     assert client.post(change_url(scheduled), data).status_code == 302
     scheduled.refresh_from_db()
@@ -229,7 +233,7 @@ def test_second_of_two_concurrent_saves_is_refused_and_keeps_both_texts():
 
 def test_bulk_action_with_a_stale_version_is_refused():
     editor = staff_user("Editor")
-    draft = ArticleFactory(status=DRAFT, published_at=None)
+    draft = ReadyDraftFactory()
     stale_version = draft.version
     draft.headline = "Changed meanwhile"
     draft.last_edited_by = staff_user("Editor", "other")

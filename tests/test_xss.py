@@ -109,7 +109,7 @@ def add_through_admin(client, payload, number):
     data = article_form(
         Section.objects.get(slug=f"xss-{number}"),
         Author.objects.get(slug=f"xss-author-{number}"),
-        headline=payload[:200],
+        headline=payload[:110],  # the longest headline the publish checklist lets through
         slug=f"xss-story-{number}",
         standfirst=payload,
         body=f"<p>Before {payload} after.</p>{payload}",
@@ -125,7 +125,8 @@ def add_through_admin(client, payload, number):
         },
     )
     response = client.post(reverse("admin:articles_article_add"), data)
-    if response.status_code == 200 and set(response.context["adminform"].form.errors) == {"body"}:
+    errors = response.context["adminform"].form.errors if response.status_code == 200 else {}
+    if "body" in errors and set(errors) <= {"body", "__all__"}:
         # The admin refuses to publish a body picture without alt text, a payload's <img> included: a safe
         # outcome (nothing is stored). The other fields still carry the payload; the importer test below
         # puts it into a published body.
@@ -155,14 +156,17 @@ def test_hostile_text_in_an_imported_file_never_runs_on_a_public_page(client, tm
         "tags": [payload[:80]],
         "dateline": payload[:120],
         "source": payload[:120],
-        "status": "published",
     }
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(story))
 
     call_command("import_articles", str(path))
 
+    # Published by a plain save: the publish checklist would stop a long headline or a picture without alt
+    # text at the import, and what is tested here is what readers get.
     article = Article.objects.get()
+    article.status = Article.Status.PUBLISHED
+    article.save()
     assert article.is_published() and article.headline == payload[:200].strip()
     assert_nothing_runs(client, article)
 

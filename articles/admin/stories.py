@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from newsroom.changelist import DateDrillDownChangeList
 
+from .. import checklist
 from ..forms import ArticleAdminForm
 from ..models import Article, Byline, Correction, EditingPresence, StaleArticle, StatusChange, new_preview_key
 from ..preview import PREVIEW_DAYS, preview_token
@@ -102,7 +103,10 @@ class ArticleAdmin(StoryHistoryAdmin):
             "Placement",
             {"fields": ["section", "article_type", "tags", "dateline", "source", "home_rank", "take_home_place"]},
         ),
-        ("Publishing", {"fields": ["status", "published_at", "expires_at", "substantive", "assigned_to"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "publish_anyway", "published_at", "expires_at", "substantive", "assigned_to"]},
+        ),
         (
             "Search and social",
             {
@@ -141,13 +145,18 @@ class ArticleAdmin(StoryHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         """Placing on the home page is for those who publish; a shareable link for those who may edit."""
-        left_out = set() if request.user.has_perm("articles.publish_article") else {"take_home_place"}
+        left_out = set() if request.user.has_perm("articles.publish_article") else {"take_home_place", "publish_anyway"}
         may_share = obj is None or self.has_change_permission(request, obj)
         swap = {} if may_share else {"preview_links": "staff_preview"}
         return [
             (title, {**options, "fields": [swap.get(f, f) for f in options["fields"] if f not in left_out]})
             for title, options in super().get_fieldsets(request, obj)
         ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.publisher = request.user  # a class made for this request: the publish checklist asks who publishes
+        return form
 
     def get_view_on_site_url(self, obj=None):
         """A story readers cannot see opens in the staff preview rather than a 404."""
@@ -296,11 +305,11 @@ class ArticleAdmin(StoryHistoryAdmin):
             if article.status not in allowed_from or not self.has_change_permission(request, article):
                 continue
             posted = request.POST.get(f"version_{article.pk}", "")
-            article.status = to_status
+            stored_status, article.status = article.status, to_status
             article.last_edited_by = request.user
+            if checklist.goes_live(stored_status, article) and self.refuse_by_checklist(request, article):
+                continue
             try:
-                if to_status == Article.Status.PUBLISHED:
-                    article.check_pictures_are_described()  # the same rule as the story form
                 article.save(expected_version=int(posted) if posted.isdigit() else -1)
             except ValidationError as error:
                 self.message_user(request, f"Not published: “{article}”: {' '.join(error.messages)}", messages.ERROR)
@@ -318,6 +327,21 @@ class ArticleAdmin(StoryHistoryAdmin):
                 messages.WARNING,
             )
         return moved
+
+    def refuse_by_checklist(self, request, article):
+        """Whether the publish checklist stops this story; a bulk action cannot tick “Publish anyway”."""
+        blocking, advisory = checklist.open_items(checklist.Attempt.as_stored(article, request.user))
+        if blocking:
+            message = f"Not published: “{article}” needs {'; '.join(blocking).lower()}."
+        elif advisory:
+            message = (
+                f"Not published: “{article}” has open advisory checklist items ({'; '.join(advisory).lower()}). "
+                "Publish it from its own page, where you can tick “Publish anyway”."
+            )
+        else:
+            return False
+        self.message_user(request, message, messages.ERROR)
+        return True
 
     @admin.action(description="Submit selected drafts for review", permissions=["change"])
     def submit_for_review(self, request, queryset):

@@ -1,0 +1,101 @@
+"""The publish checklist: what a story needs before it goes live, checked on every path that publishes.
+
+Blocking items stop publication. Advisory items stop it too, until an editor ticks “Publish anyway” on the
+story's page; a bulk action cannot tick it and the importer skips them. Plain model saves never run the
+checklist: only the story form, the bulk “publish” action and the importer do.
+
+An item is one function of the attempt, returning whether the story passes, and one line in ITEMS.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from .models import Article
+
+# Google's limit for a NewsArticle headline; the model allows 200 for the archive's older stories.
+HEADLINE_LIMIT = 110
+
+
+@dataclass
+class Attempt:
+    """A story about to go live, as it would be saved, with its credits as submitted."""
+
+    article: Article
+    bylines: list = field(default_factory=list)  # the authors credited, as the form or the file leaves them
+    user: object = None  # who publishes (None for the importer): another's autosave is anyone else's
+
+    @classmethod
+    def as_stored(cls, article, user=None):
+        """The story with the bylines saved on it."""
+        bylines = [byline.author for byline in article.bylines.select_related("author")] if article.pk else []
+        return cls(article, bylines, user)
+
+
+def credited(attempt):
+    # An agency story is credited by its source: readers see "Source: ..." and search engines get it as author.
+    return bool(attempt.bylines) or bool(attempt.article.source.strip())
+
+
+def in_a_section(attempt):
+    return attempt.article.section_id is not None
+
+
+def pictures_described(attempt):
+    try:
+        attempt.article.check_pictures_are_described()
+    except ValidationError:
+        return False
+    return True
+
+
+def headline_fits(attempt):
+    return len(attempt.article.headline) <= HEADLINE_LIMIT
+
+
+def has_standfirst(attempt):
+    return bool(attempt.article.standfirst.strip())
+
+
+def has_lead_picture(attempt):
+    return attempt.article.lead_image_id is not None
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    blocking: bool
+    passes: Callable[[Attempt], bool]
+
+
+ITEMS = [
+    Item("A byline (or a source, for agency copy)", True, credited),
+    Item("A section", True, in_a_section),
+    Item("Every picture described (alt text)", True, pictures_described),
+    Item(f"A headline of at most {HEADLINE_LIMIT} characters", True, headline_fits),
+    Item("A standfirst", False, has_standfirst),
+    Item("A lead picture", False, has_lead_picture),
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    item: Item
+    passed: bool
+
+
+def run(attempt):
+    """Every item, in order, with whether the story passes it."""
+    return [Check(item, bool(item.passes(attempt))) for item in ITEMS]
+
+
+def open_items(attempt):
+    """The labels of the items the story fails: (blocking, advisory)."""
+    failed = [check.item for check in run(attempt) if not check.passed]
+    return [item.label for item in failed if item.blocking], [item.label for item in failed if not item.blocking]
+
+
+def goes_live(stored_status, article):
+    """Whether this save publishes the story (now or on a schedule): its status becomes published."""
+    return article.status == Article.Status.PUBLISHED and stored_status != Article.Status.PUBLISHED
