@@ -124,6 +124,10 @@ EXPECTED = {
         case(LOGIN, 200, 200, 200, "own_draft", method="post"),
         case(LOGIN, 403, 403, 403, "own_draft"),  # a heartbeat is a POST
     ],
+    "admin:articles_article_home_board": [
+        case(LOGIN, 403, 200, 200),
+        case(LOGIN, 403, 200, 200, method="post"),  # no place or story chosen: the board with its error
+    ],
     "admin:articles_article_revoke_preview": [
         case(LOGIN, 403, 302, 302, "published", method="post"),
         case(LOGIN, 302, 302, 302, "own_draft", method="post"),
