@@ -7,6 +7,7 @@ from articles.desk import desk_for
 
 class NewsroomAdminSite(admin.AdminSite):
     index_template = "admin/desk.html"
+    index_title = "The desk"
 
     def index(self, request, extra_context=None):
         return super().index(request, {**desk_for(request.user), **(extra_context or {})})
