@@ -192,7 +192,7 @@ def test_a_stale_send_back_is_refused():
     )
 
     assert Article.objects.get(pk=story.pk).status == REVIEW
-    assert "changed since you opened the list" in response.content.decode()
+    assert "changed since you opened it" in response.content.decode()
 
 
 # Query budget -------------------------------------------------------------------------------------
@@ -223,3 +223,30 @@ def test_the_desk_costs_the_same_queries_however_many_stories(role, budget, coun
         response = client.get(reverse("admin:index"))
 
     assert response.status_code == 200
+
+
+def test_editor_sends_one_story_back_from_its_change_page():
+    editor, reporter = staff_user("Editor"), staff_user("Reporter")
+    story = submit(DraftFactory(headline="Strike at the port", created_by=reporter), reporter, 1)
+    client = client_for(editor)
+    send_back_url = reverse("admin:articles_article_send_back", args=[story.pk])
+
+    assert f'href="{send_back_url}"' in client.get(change_url(story)).content.decode()
+    asked = client.get(send_back_url)
+    assert 'name="note"' in asked.content.decode()
+    client.post(send_back_url, {"note": "Check the figures.", f"version_{story.pk}": story.version})
+
+    story.refresh_from_db()
+    assert story.status == DRAFT
+    assert story.status_changes.first().note == "Check the figures."
+
+
+def test_reporter_gets_403_sending_back_from_the_change_page_and_sees_no_link():
+    reporter = staff_user("Reporter")
+    story = submit(DraftFactory(created_by=reporter), reporter, 1)
+    send_back_url = reverse("admin:articles_article_send_back", args=[story.pk])
+    client = client_for(reporter)
+
+    assert client.post(send_back_url, {"note": "x", f"version_{story.pk}": story.version}).status_code == 403
+    assert Article.objects.get(pk=story.pk).status == REVIEW
+    assert send_back_url not in client.get(change_url(story)).content.decode()

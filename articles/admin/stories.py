@@ -19,7 +19,7 @@ from ..preview import PREVIEW_DAYS, preview_token
 from ..search import UNREADABLE, full_text, readable, search_query
 from .board import home_board_view
 from .history import StoryHistoryAdmin
-from .send_back import send_back
+from .send_back import send_back, send_back_view
 
 REPORTER_STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW]
 # Saves of one form tried before a slug another editor keeps taking is left to the form's error.
@@ -249,6 +249,8 @@ class ArticleAdmin(StoryHistoryAdmin):
         if article is not None and request.method == "GET" and self.has_change_permission(request, article):
             extra_context["others_editing"] = EditingPresence.beat(article, request.user)
             extra_context["presence_url"] = reverse("admin:articles_article_presence", args=[article.pk])
+        if article is not None and article.status == Article.Status.REVIEW and self.has_publish_permission(request):
+            extra_context["send_back_url"] = reverse("admin:articles_article_send_back", args=[article.pk])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
@@ -260,6 +262,11 @@ class ArticleAdmin(StoryHistoryAdmin):
             ),
             path(
                 "<int:pk>/presence/", self.admin_site.admin_view(self.presence_view), name="articles_article_presence"
+            ),
+            path(
+                "<int:pk>/send-back/",
+                self.admin_site.admin_view(partial(send_back_view, self)),
+                name="articles_article_send_back",
             ),
             path(
                 "<int:pk>/revoke-preview/",
