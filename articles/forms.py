@@ -192,7 +192,7 @@ class ArticleAdminForm(forms.ModelForm):
         rank = cleaned.get("home_rank") if "home_rank" in self.fields else None
         if rank is None:
             return
-        holder = Article.objects.filter(home_rank=rank).exclude(pk=self.instance.pk).order_by("pk").first()
+        holder = Article.objects.holding_home_place(rank).exclude(pk=self.instance.pk).first()
         if holder is None:
             return
         if cleaned.get("take_home_place"):

@@ -124,6 +124,15 @@ EXPECTED = {
         case(LOGIN, 200, 200, 200, "own_draft", method="post"),
         case(LOGIN, 403, 403, 403, "own_draft"),  # a heartbeat is a POST
     ],
+    "admin:articles_article_home_board": [
+        case(LOGIN, 403, 200, 200),
+        case(LOGIN, 403, 200, 200, method="post"),  # no place or story chosen: the board with its error
+    ],
+    "admin:articles_article_send_back": [
+        case(LOGIN, 403, 200, 200, "in_review"),  # the note's form
+        case(LOGIN, 403, 200, 200, "in_review", method="post"),  # no note: the form with its error
+        case(LOGIN, 403, 302, 302, "published", method="post"),  # not in review: back to the story
+    ],
     "admin:articles_article_revoke_preview": [
         case(LOGIN, 403, 302, 302, "published", method="post"),
         case(LOGIN, 302, 302, 302, "own_draft", method="post"),
@@ -283,6 +292,7 @@ def rows(users):
         "others_draft": others_draft.pk,
         "draft_slug": others_draft.slug,
         "own_draft": own_draft.pk,
+        "in_review": DraftFactory(created_by=reporter, status=Article.Status.REVIEW).pk,
         "own_draft_version": Version.objects.get_for_object(own_draft).get().pk,
         "deleted": deleted_pk,
         "deleted_version": deleted_version,

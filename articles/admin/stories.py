@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -16,7 +18,9 @@ from ..forms import ArticleAdminForm
 from ..models import Article, Byline, Correction, EditingPresence, StaleArticle, StatusChange, new_preview_key
 from ..preview import PREVIEW_DAYS, preview_token
 from ..search import UNREADABLE, full_text, readable, search_query
+from .board import home_board_view
 from .history import StoryHistoryAdmin
+from .send_back import send_back, send_back_view
 
 REPORTER_STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW]
 # Saves of one form tried before a slug another editor keeps taking is left to the form's error.
@@ -75,7 +79,7 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["changed_at", "changed_by", "from_status", "to_status"]
+    fields = readonly_fields = ["changed_at", "changed_by", "from_status", "to_status", "note"]
     verbose_name_plural = "status log"
 
     def has_add_permission(self, request, obj=None):
@@ -95,7 +99,7 @@ class ArticleAdmin(StoryHistoryAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "lead_image"]
-    actions = ["submit_for_review", "publish", "unpublish", "withdraw"]
+    actions = ["submit_for_review", send_back, "publish", "unpublish", "withdraw"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "base_version"]}),
         ("Photo", {"fields": ["lead_image"]}),
@@ -237,8 +241,7 @@ class ArticleAdmin(StoryHistoryAdmin):
             obj.updated_at = timezone.now()
         holder = form.home_place_holder
         if holder is not None:
-            holder.home_rank, holder.last_edited_by = None, request.user
-            holder.save(update_fields=["home_rank", "last_edited_by"])
+            holder.leave_home_place(request.user)
             self.message_user(request, f"“{holder}” no longer holds home page place {obj.home_rank}.")
         obj.save(expected_version=form.cleaned_data.get("base_version") if change else None)
 
@@ -262,12 +265,24 @@ class ArticleAdmin(StoryHistoryAdmin):
         if article is not None and request.method == "GET" and self.has_change_permission(request, article):
             extra_context["others_editing"] = EditingPresence.beat(article, request.user)
             extra_context["presence_url"] = reverse("admin:articles_article_presence", args=[article.pk])
+        if article is not None and article.status == Article.Status.REVIEW and self.has_publish_permission(request):
+            extra_context["send_back_url"] = reverse("admin:articles_article_send_back", args=[article.pk])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         own = [
             path(
+                "home-board/",
+                self.admin_site.admin_view(partial(home_board_view, self)),
+                name="articles_article_home_board",
+            ),
+            path(
                 "<int:pk>/presence/", self.admin_site.admin_view(self.presence_view), name="articles_article_presence"
+            ),
+            path(
+                "<int:pk>/send-back/",
+                self.admin_site.admin_view(partial(send_back_view, self)),
+                name="articles_article_send_back",
             ),
             path(
                 "<int:pk>/revoke-preview/",

@@ -71,6 +71,10 @@ class ArticleQuerySet(models.QuerySet):
             models.Q(created_by=user) | models.Q(assigned_to=user) | models.Q(bylines__author__user=user)
         ).distinct()
 
+    def holding_home_place(self, rank):
+        """The story in home page place `rank` (one, unless older data put two there)."""
+        return self.filter(home_rank=rank).order_by("pk")
+
     def for_feed(self):
         """Everything a feed entry carries (bylines, topics), in a constant number of queries."""
         return self.for_listing().prefetch_related("tags")

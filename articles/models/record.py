@@ -68,12 +68,17 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True, help_text="Why the story was sent back, for its reporter.")
 
     class Meta:
         ordering = ["-changed_at", "-id"]
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
 
 
 class OldSlug(models.Model):

@@ -246,6 +246,32 @@ class Article(models.Model):
             )
         story_saved.send(sender=Article, article=self, before=before)
 
+    def send_back(self, editor, note, expected_version=None):
+        """Move a story in review back to draft, with the editor's note for its reporter on the status log."""
+        self.status, self.last_edited_by = self.Status.DRAFT, editor
+        with transaction.atomic():
+            self.save(expected_version=expected_version)
+            logged = self.status_changes.order_by("-id").first()
+            logged.note = note
+            logged.save(update_fields=["note"])
+
+    def take_home_place(self, rank, editor):
+        """Put the story in home page place `rank`; the story holding it leaves it. Returns that story, or None.
+
+        Each story changes through its own save, so versions move, the status rules hold and caches purge.
+        """
+        with transaction.atomic():
+            holder = Article.objects.holding_home_place(rank).exclude(pk=self.pk).first()
+            if holder is not None:
+                holder.leave_home_place(editor)
+            self.home_rank, self.last_edited_by = rank, editor
+            self.save(update_fields=["home_rank", "last_edited_by"])
+        return holder
+
+    def leave_home_place(self, editor):
+        self.home_rank, self.last_edited_by = None, editor
+        self.save(update_fields=["home_rank", "last_edited_by"])
+
     def is_owned_by(self, user):
         return Article.objects.owned_by(user).filter(pk=self.pk).exists()
 
@@ -287,6 +313,15 @@ class Article(models.Model):
         return (
             self.status == self.Status.PUBLISHED and self.expires_at is not None and self.expires_at <= timezone.now()
         )
+
+    @property
+    def state_label(self):
+        """Where the story stands, as the desk says it: scheduled and expired are told apart from live."""
+        if self.is_expired:
+            return "Expired"
+        if self.is_scheduled:
+            return "Scheduled"
+        return self.get_status_display()
 
     @property
     def reading_minutes(self):
