@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0014_story_dates_and_long_text"),
+        ("articles", "0015_send_back_note"),
     ]
 
     operations = [
