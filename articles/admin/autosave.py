@@ -19,6 +19,7 @@ from django.utils.datastructures import MultiValueDict
 
 from ..forms import readable, word_diff
 from ..models import Article, Autosave
+from ..sanitize import clean_html
 
 # Seconds of typing before the page sends its copy (static/js/autosave.js waits this long after a change).
 QUIET_SECONDS = 15
@@ -160,6 +161,8 @@ def changes(form, autosave):
         typed = field.widget.value_from_datadict(typed_data, {}, form.add_prefix(name))
         if not field.has_changed(initial, typed):
             continue
+        if name == "body":
+            typed = clean_html(typed or "")  # read as the save will keep it
         theirs, yours = readable(name, as_value(field, initial)), readable(name, as_value(field, typed))
         if theirs != yours:
             found.append({"label": field.label or name, "diff": word_diff(theirs, yours)})
