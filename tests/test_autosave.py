@@ -248,3 +248,31 @@ def test_pending_for_names_copies_of_others_typed_since_the_last_save(reporter, 
     Article.objects.filter(pk=draft.pk).update(modified_at=draft.modified_at + timedelta(days=1))
     draft.refresh_from_db()
     assert not Autosave.objects.pending_for(draft, excluding_user=editor).exists()
+
+
+def test_the_add_page_names_its_copy_and_ignores_a_malformed_key(reporter):
+    client = logged_in(reporter)
+    add = reverse("admin:articles_article_add")
+
+    fresh = client.get(add).content.decode()
+    malformed = client.get(f"{add}?autosave=not-a-key")
+    saved = client.post(f"{add}?autosave=not-a-key", new_story_form(SectionFactory()))
+
+    key = fresh.split('data-key="')[1].split('"')[0]
+    assert reverse("admin:articles_article_autosave_new", args=[uuid.UUID(key)]) in fresh
+    assert "You have unsaved changes" not in fresh
+    assert malformed.status_code == 200
+    assert saved.status_code == 302
+
+
+def test_discarding_a_new_story_drops_that_copy_only(reporter):
+    section = SectionFactory()
+    kept, dropped = uuid.uuid4(), uuid.uuid4()
+    client = logged_in(reporter)
+    for key in (kept, dropped):
+        client.post(reverse("admin:articles_article_autosave_new", args=[key]), new_story_form(section))
+
+    response = client.post(reverse("admin:articles_article_discard_autosave_new", args=[dropped]))
+
+    assert response["Location"] == reverse("admin:articles_article_add")
+    assert list(Autosave.objects.values_list("key", flat=True)) == [kept]

@@ -98,7 +98,8 @@ def page_key(request):
 
 def forget_autosaves(request, article):
     """A save keeps the copy in the story: this person's autosave of it, and of the new story it came from, go."""
-    kept_for_new_story = Q(article=None, key=page_key(request)) if page_key(request) else Q(pk__in=[])
+    key = page_key(request)
+    kept_for_new_story = Q(article=None, key=key) if key else Q(pk__in=[])
     Autosave.objects.filter(Q(article=article) | kept_for_new_story, user=request.user).delete()
 
 
