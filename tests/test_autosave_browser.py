@@ -5,7 +5,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from articles.models import Article, Autosave
 
-from .factories import DraftFactory, SectionFactory, staff_user
+from .factories import DraftFactory, SectionFactory, TagFactory, staff_user
+from .test_autosave import story_form
 from .test_browser import log_in, open_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,3 +94,36 @@ def test_editor_typing_is_autosaved_leaving_asks_first_and_cmd_s_saves_without_a
     story.refresh_from_db()
     assert story.headline == "Harbour delay hits ferries"
     assert not Autosave.objects.exists()
+
+
+def test_editor_restores_a_copy_typed_before_someone_elses_save_and_meets_the_conflict_screen(live_server):
+    editor = account("Editor")
+    story = DraftFactory(headline="Harbour delay", body="<p>The dredging starts in May.</p>")
+    tag = TagFactory(name="Shipping")
+    typed = {
+        name: [str(value)] for name, value in story_form(story, body="<p>The dredging starts in June.</p>").items()
+    }
+    typed["tags"] = [str(tag.pk)]
+    Autosave.objects.create(user=editor, article=story, base_version=story.version, data=typed)
+    story.headline = "Harbour delay: new date"
+    story.save()  # someone else's save after the copy was typed
+
+    with open_browser() as page:
+        log_in(page, live_server, editor.username, PASSWORD)
+        page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
+        offer = page.locator("#autosave-offer").inner_text()
+        page.click("button.autosave__restore")
+        restored_body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").inner_text()
+        restored_tags = page.locator("#id_tags option:checked").all_inner_texts()
+        page.click("input[name=_continue]")
+        page.wait_for_selector(".conflict")
+        conflict = page.locator(".conflict").inner_text()
+
+    assert "You have unsaved changes from" in offer
+    assert "The story was saved by someone since you typed them" in offer
+    assert restored_body == "The dredging starts in June."
+    assert restored_tags == ["Shipping"]
+    assert "Harbour delay: new date" in conflict
+    story.refresh_from_db()
+    assert (story.headline, story.body) == ("Harbour delay: new date", "<p>The dredging starts in May.</p>")
+    assert Autosave.objects.filter(user=editor, article=story).exists()  # kept until a save succeeds
