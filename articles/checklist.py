@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from .models import Article
+from .models import Article, Autosave
 
 # Google's limit for a NewsArticle headline; the model allows 200 for the archive's older stories.
 HEADLINE_LIMIT = 110
@@ -62,6 +62,13 @@ def has_lead_picture(attempt):
     return attempt.article.lead_image_id is not None
 
 
+def no_pending_autosave(attempt):
+    """Nobody else has copy of this story typed since its last save that the story does not hold yet."""
+    if attempt.article.pk is None or attempt.user is None:
+        return True
+    return not Autosave.objects.pending_for(attempt.article, excluding_user=attempt.user).exists()
+
+
 @dataclass(frozen=True)
 class Item:
     label: str
@@ -76,6 +83,7 @@ ITEMS = [
     Item(f"A headline of at most {HEADLINE_LIMIT} characters", True, headline_fits),
     Item("A standfirst", False, has_standfirst),
     Item("A lead picture", False, has_lead_picture),
+    Item("No unsaved copy of someone else's (autosave)", False, no_pending_autosave),
 ]
 
 

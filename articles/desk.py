@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db import models
 from django.utils import timezone
 
-from .models import Article, Correction, EditingPresence, StatusChange
+from .models import Article, Autosave, Correction, EditingPresence, StatusChange
 
 AHEAD = timedelta(hours=48)
 # Each list shows this many; the story list's filters show the rest.
@@ -84,8 +84,9 @@ def reporter_desk(user):
 def desk_for(user):
     """The desk's lists for `user`: an editor's (they may publish) or a reporter's.
 
-    `never_saved` is where stories autosaved but never saved belong, shown under "My stories".
+    `never_saved` are stories typed on the add page and autosaved but never saved, shown under "My stories".
     """
     may_publish = user.has_perm("articles.publish_article")
     lists = editor_desk(user, timezone.now()) if may_publish else reporter_desk(user)
-    return {"desk": {"for_editor": may_publish, "never_saved": [], **lists}}
+    never_saved = list(Autosave.objects.unsaved_new_stories(user)[:DESK_LIST_LENGTH])
+    return {"desk": {"for_editor": may_publish, "never_saved": never_saved, **lists}}

@@ -133,6 +133,24 @@ EXPECTED = {
         case(LOGIN, 403, 200, 200, "in_review", method="post"),  # no note: the form with its error
         case(LOGIN, 403, 302, 302, "published", method="post"),  # not in review: back to the story
     ],
+    # A person's own copy of a story while typing: kept where they may edit, discarded where they may read.
+    "admin:articles_article_autosave": [
+        case(LOGIN, 403, 200, 200, "published", method="post", data={"base_version": "1"}),
+        case(LOGIN, 200, 200, 200, "own_draft", method="post", data={"base_version": "1"}),
+        case(LOGIN, 403, 403, 403, "own_draft"),  # kept by a POST only
+    ],
+    "admin:articles_article_discard_autosave": [
+        case(LOGIN, 302, 302, 302, "published", method="post"),
+        case(LOGIN, 403, 403, 403, "own_draft"),
+    ],
+    "admin:articles_article_autosave_new": [
+        case(LOGIN, 200, 200, 200, "new_story_key", method="post"),
+        case(LOGIN, 403, 403, 403, "new_story_key"),
+    ],
+    "admin:articles_article_discard_autosave_new": [
+        case(LOGIN, 302, 302, 302, "new_story_key", method="post"),
+        case(LOGIN, 403, 403, 403, "new_story_key"),
+    ],
     "admin:articles_article_revoke_preview": [
         case(LOGIN, 403, 302, 302, "published", method="post"),
         case(LOGIN, 302, 302, 302, "own_draft", method="post"),
@@ -299,6 +317,7 @@ def rows(users):
         "recoverable_version": recoverable_version,
         "preview_token": preview_token(DraftFactory()),
         "bad_token": "not-a-token",
+        "new_story_key": "6f1c2e6a-3b8e-4c1d-9a55-0d2b7e4f8a10",
         "section": published.section_id,
         "section_slug": published.section.slug,
         "author": author.pk,

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Autosave
 
 from .factories import ArticleFactory, AuthorFactory, BylineFactory, DraftFactory, ImageFactory, staff_user
 from .test_workflow import bulk, change_url, client_for, form_data
@@ -102,6 +102,28 @@ def test_a_complete_story_publishes_without_a_tick(editor):
     assert editor.post(change_url(draft), data).status_code == 302
     draft.refresh_from_db()
     assert draft.is_published()
+
+
+def test_someone_elses_unsaved_copy_is_an_advisory_item(editor):
+    draft = DraftFactory(lead_image=ImageFactory())
+    data = form_data(draft, status=PUBLISHED, **with_byline(AuthorFactory()))
+    Autosave.objects.create(user=staff_user("Reporter"), article=draft, data={"headline": ["Newer words"]})
+
+    response = editor.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert "unsaved copy of someone else" in response.context["adminform"].form.errors["publish_anyway"][0]
+
+    assert editor.post(change_url(draft), {**data, "publish_anyway": "on"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_published()
+
+
+def test_the_editors_own_unsaved_copy_does_not_hold_up_publishing(editor):
+    draft = DraftFactory(lead_image=ImageFactory())
+    data = form_data(draft, status=PUBLISHED, **with_byline(AuthorFactory()))
+    Autosave.objects.create(user=staff_user("Editor"), article=draft, data={"headline": ["My newer words"]})
+
+    assert editor.post(change_url(draft), data).status_code == 302
 
 
 def test_scheduling_runs_the_same_checklist(editor):

@@ -111,7 +111,9 @@ def test_too_long_a_meta_description_is_a_form_error_with_the_text_kept():
 
 def test_json_import_takes_the_search_and_social_wording(tmp_path):
     path = tmp_path / "stories.json"
-    path.write_text(json.dumps({"headline": "Tram line opens", "status": "published", "source": "Wire agency", **WORDING}))
+    path.write_text(
+        json.dumps({"headline": "Tram line opens", "status": "published", "source": "Wire agency", **WORDING})
+    )
 
     call_command("import_articles", str(path))
 

@@ -18,6 +18,7 @@ from ..forms import ArticleAdminForm
 from ..models import Article, Byline, Correction, EditingPresence, StaleArticle, StatusChange, new_preview_key
 from ..preview import PREVIEW_DAYS, preview_token
 from ..search import UNREADABLE, full_text, readable, search_query
+from .autosave import autosave_context, autosave_urls, forget_autosaves
 from .board import home_board_view
 from .history import StoryHistoryAdmin
 from .send_back import send_back, send_back_view
@@ -244,6 +245,7 @@ class ArticleAdmin(StoryHistoryAdmin):
             holder.leave_home_place(request.user)
             self.message_user(request, f"“{holder}” no longer holds home page place {obj.home_rank}.")
         obj.save(expected_version=form.cleaned_data.get("base_version") if change else None)
+        forget_autosaves(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """The story form; a save that lost a race for its slug is rolled back and the form checked again.
@@ -259,6 +261,10 @@ class ArticleAdmin(StoryHistoryAdmin):
                 if request.method != "POST" or not took_a_slug(error) or attempt == SLUG_RACE_ATTEMPTS:
                     raise
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(autosave_context(self, request, context["adminform"].form, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
@@ -271,6 +277,7 @@ class ArticleAdmin(StoryHistoryAdmin):
 
     def get_urls(self):
         own = [
+            *autosave_urls(self),
             path(
                 "home-board/",
                 self.admin_site.admin_view(partial(home_board_view, self)),

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0015_send_back_note"),
+        ("articles", "0016_autosave"),
     ]
 
     operations = [

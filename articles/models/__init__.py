@@ -4,6 +4,7 @@ The modules name each other's models by string in relations and reach them at ru
 or `apps.get_model`, so none imports another model module: only the gate's querysets and the validation rules.
 """
 
+from .autosave import Autosave, AutosaveQuerySet
 from .gate import ArticleQuerySet, StoryStatus, card_bylines
 from .people import Author, Byline
 from .record import Correction, EditingPresence, OldSlug, Policy, StatusChange
@@ -26,6 +27,8 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Author",
+    "Autosave",
+    "AutosaveQuerySet",
     "Byline",
     "Correction",
     "EditingPresence",
