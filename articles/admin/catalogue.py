@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from ..models import Author, Policy, Section, Tag
+from .widgets import KeysOnlyAutocomplete
 
 
 @admin.register(Section)
@@ -14,7 +15,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(KeysOnlyAutocomplete, admin.ModelAdmin):
     list_display = ["name", "slug", "is_organisation", "user"]
     list_filter = ["is_organisation"]
     prepopulated_fields = {"slug": ["name"]}

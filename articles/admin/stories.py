@@ -22,6 +22,7 @@ from .autosave import autosave_context, autosave_urls, forget_autosaves
 from .board import home_board_view
 from .history import StoryHistoryAdmin
 from .send_back import send_back, send_back_view
+from .widgets import KeysOnlyAutocomplete
 
 REPORTER_STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW]
 # Saves of one form tried before a slug another editor keeps taking is left to the form's error.
@@ -63,7 +64,7 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(KeysOnlyAutocomplete, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
@@ -91,7 +92,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryHistoryAdmin):
+class ArticleAdmin(KeysOnlyAutocomplete, StoryHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_label", "section", "byline_names", "published_at", "modified_at"]
     list_filter = [StateFilter, "section", "article_type", "authors"]
