@@ -18,6 +18,7 @@ from .factories import (
     TagFactory,
     staff_user,
 )
+from .test_workflow import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -39,29 +40,7 @@ def revision_url(article, version):
 def save_in_admin(client, article, new_bylines=(), **changes):
     """Post the story's change form as a browser would, with `changes`; new bylines are (author, role) pairs."""
     article.refresh_from_db()
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "section": article.section_id,
-        "article_type": article.article_type,
-        "tags": [tag.pk for tag in article.tags.all()],
-        "lead_image": article.lead_image_id or "",
-        "home_rank": article.home_rank or "",
-        "dateline": article.dateline,
-        "source": article.source,
-        "status": article.status,
-        "published_at_0": article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
-        "published_at_1": article.published_at.strftime("%H:%M:%S") if article.published_at else "",
-        "expires_at_0": "",
-        "expires_at_1": "",
-        "base_version": article.version,
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "status_changes-TOTAL_FORMS": "0",
-        "status_changes-INITIAL_FORMS": "0",
-    }
+    data = form_data(article, tags=[tag.pk for tag in article.tags.all()], home_rank=article.home_rank or "")
     bylines = list(article.bylines.all())
     data["bylines-TOTAL_FORMS"] = len(bylines) + len(new_bylines)
     data["bylines-INITIAL_FORMS"] = len(bylines)
