@@ -1,4 +1,4 @@
-"""gunicorn settings, read from the environment (README, "Configuration")."""
+"""gunicorn settings, read from the environment (docs/operations.md, "Configuration")."""
 
 import os
 

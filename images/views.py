@@ -81,7 +81,8 @@ def media(request, name):
     """Serve a stored picture when no web server does it (SERVE_MEDIA, one-machine setups only).
 
     Only the names the library generates are served, with their own content type and a long cache
-    life (a name never changes its content). Production setups leave this off: README, "Photos".
+    life (a name never changes its content). Production setups leave this off (docs/operations.md, "Media in
+    production").
     """
     if not settings.SERVE_MEDIA or not MEDIA_NAME.match(name) or not default_storage.exists(name):
         raise Http404("No such picture.")

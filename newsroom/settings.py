@@ -1,7 +1,7 @@
 """Settings for the newsroom project, read from the environment.
 
 Local defaults are safe for a laptop; with DEBUG off the site refuses to start
-without a SECRET_KEY. See README.md ("Configuration") for every variable.
+without a SECRET_KEY. See docs/operations.md ("Configuration") for every variable.
 """
 
 import os
@@ -160,7 +160,7 @@ STORAGES = {
 }
 
 # Shared media for several app servers: S3-compatible object storage when a bucket is named
-# (README, "Photos"). boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment itself.
+# (docs/operations.md, "Media in production"). boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment itself.
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -177,7 +177,7 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
-# Behind a TLS-terminating proxy (see README, "Deploy").
+# Behind a TLS-terminating proxy (see docs/operations.md, "Production").
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
@@ -244,7 +244,7 @@ SILENCED_SYSTEM_CHECKS = [
     "ckeditor.W001",
 ]
 
-# Distribution: feeds, sitemaps and structured data (README, "Configuration").
+# Distribution: feeds, sitemaps and structured data (docs/operations.md, "Configuration").
 # Full story text in feeds (sanitised like the page) or only the standfirst.
 FEED_FULL_TEXT = env_bool("FEED_FULL_TEXT", False)
 # The publisher's logo in structured data: a static file path.

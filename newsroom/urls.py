@@ -50,5 +50,5 @@ urlpatterns = [
 
 if settings.MEDIA_URL.startswith("/"):
     # Answers only when SERVE_MEDIA is on (one-machine setups); else the web server or object storage
-    # serves media (README, "Photos").
+    # serves media (docs/operations.md, "Media in production").
     urlpatterns.insert(0, path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", image_views.media, name="media"))

@@ -4,7 +4,7 @@ from articles.importers import ImportFailed, import_file
 
 
 class Command(BaseCommand):
-    help = "Import stories from plain-text or JSON files (format: articles/importers.py, README)."
+    help = "Import stories from plain-text or JSON files (format: articles/importers.py, docs/editors.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
