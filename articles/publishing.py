@@ -1,7 +1,8 @@
-"""What happens around a story's change: purging exactly the cached pages that show it.
+"""What happens around a story's change: its related stories worked out again, and purging exactly the
+cached pages that show it.
 
-Signals call `purge_story` and friends; the purge itself runs after the transaction commits, so a
-reader can never refill the cache with the old version between the purge and the commit.
+Signals call `refresh_related` and `purge_story`; both run after the transaction commits (the related
+lists first), so a reader can never refill the cache with the old version between the purge and the commit.
 """
 
 from django.db import transaction
@@ -50,6 +51,36 @@ def changes_navigation(article, surfaces):
     return others.values("section").distinct().count() < len(sections)
 
 
+def refresh_related(article):
+    """After commit, work out again the related stories of `article` and of the stories in its list.
+
+    Relatedness is nearly mutual: the stories most related to this one are the ones whose lists gain it
+    (when it is published or gains topics) or lose it (when it leaves). Other stories' lists take it in
+    when they next change, or from `manage.py refresh_related_stories`; meanwhile the publishing gate keeps
+    an expired or withdrawn story out of every list as soon as it leaves.
+    """
+    # The admin saves the story, then its topics, in one transaction: only the last refresh asked for runs.
+    article._related_refresh = token = object()
+
+    def refresh():
+        if article._related_refresh is not token:
+            return
+        story = Article.objects.filter(pk=article.pk)
+        before = story.values_list("related_ids", flat=True).first() or []
+        story.refresh_related_stories()
+        after = article.related_ids = story.values_list("related_ids", flat=True).first()
+        Article.objects.filter(pk__in={*before, *(after or [])}).refresh_related_stories()
+
+    transaction.on_commit(refresh)
+
+
+def changes_related(article, before):
+    """Whether the change may move the story into or out of related lists, or change its own."""
+    if before is None:
+        return True
+    return any(before[field] != getattr(article, field) for field in ("status", "section_id", "published_at"))
+
+
 def purge_everything():
     """Section names, author names and topics appear on every page (navigation, bylines)."""
     purge(["site"])
@@ -62,6 +93,8 @@ def is_or_was_public(article, before=None):
 @receiver(story_saved)
 def story_changed(sender, article, before, **kwargs):
     if is_or_was_public(article, before):
+        if changes_related(article, before):
+            refresh_related(article)
         purge_story(article, f"section:{before['section_id']}" if before else "home")
 
 
@@ -78,6 +111,7 @@ def tags_changed(sender, instance, action, pk_set, **kwargs):
         instance._cleared_tag_ids = list(instance.tags.values_list("pk", flat=True))
     elif action in {"post_add", "post_remove", "post_clear"} and is_or_was_public(instance):
         removed = pk_set or getattr(instance, "_cleared_tag_ids", [])
+        refresh_related(instance)
         purge_story(instance, *(f"tag:{tag_id}" for tag_id in removed))
 
 

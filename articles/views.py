@@ -66,7 +66,7 @@ def article_detail(request, section, slug):
         *(f"tag:{tag.pk}" for tag in article.tags.all()),
         *(f"author:{byline.author_id}" for byline in article.listed_bylines),
     )
-    related = Article.objects.published().related_to(article)
+    related = Article.objects.published().related_stored_on(article)
     response = render(request, "articles/article_detail.html", {"article": article, "related": related})
     # conditional_page adds an ETag of the page itself and answers revalidations with 304.
     response["Last-Modified"] = http_date(article.last_modified.timestamp())

@@ -2,6 +2,8 @@
 
 import pytest
 
+from articles.models import Article
+
 from .factories import (
     ArticleFactory,
     AuthorFactory,
@@ -15,7 +17,8 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 # Budgets with the page cache off, i.e. the work of a cache miss. The article page's six: the story
-# (with section and lead picture), bylines with authors, tags, corrections, related stories, navigation.
+# (with section and lead picture), bylines with authors, tags, corrections, related stories (stored ids,
+# through the gate), navigation.
 # Search's twelve: a savepoint and its release, a statement time limit, at most four probes of the
 # search table by date window (what keeps a common word fast on a million stories), the hits, the
 # stories, their bylines, the navigation and the section filter's choices.
@@ -52,6 +55,7 @@ def archive():
         story.tags.set(tags[n % 4 : n % 4 + 4])
         CorrectionFactory(article=story)
         stories.append(story)
+    Article.objects.published_or_scheduled().refresh_related_stories()  # as saving them through the admin does
     return {"story": stories[0], "section": sections[0], "author": authors[0], "tag": tags[0]}
 
 

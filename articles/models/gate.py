@@ -16,6 +16,11 @@ HOME_STORIES_PER_SECTION = 4
 HOME_RECENT_STORIES = 80
 # Each topic's newest stories, this many in all, are the candidates whose shared topics are counted.
 RELATED_CANDIDATES = 60
+# Related stories stored on each story, more than the page shows, so that enough remain when some of them
+# leave the publishing gate (expired, withdrawn) before the lists are worked out again.
+RELATED_STORED = 8
+RELATED_SHOWN = 4
+RELATED_FIELDS = ["headline", "slug", "published_at", "section__name", "section__slug"]
 
 
 class StoryStatus(models.TextChoices):
@@ -56,6 +61,9 @@ class ArticleQuerySet(models.QuerySet):
     def expired(self):
         """Published stories taken down by their expiry time."""
         return self.filter(status=StoryStatus.PUBLISHED).exclude(not_expired(timezone.now()))
+
+    def published_or_scheduled(self):
+        return self.published() | self.scheduled()
 
     def for_listing(self):
         """Everything a story card shows, in a constant number of queries."""
@@ -134,9 +142,31 @@ class ArticleQuerySet(models.QuerySet):
             .with_pk_in_any(by_section, *by_topic)
             .annotate(shared_tags=shared_tags, same_section=same_section)
             .select_related("section")
-            .only("headline", "slug", "published_at", "section__name", "section__slug")
+            .only(*RELATED_FIELDS)
             .order_by("-shared_tags", "-same_section", "-published_at", "-id")[:limit]
         )
+
+    def refresh_related_stories(self):
+        """Store in each story's `related_ids` its RELATED_STORED best `related_to()` stories.
+
+        Scheduled stories are candidates too: the page's gate keeps them out until they go live.
+        """
+        candidates = self.model.objects.published_or_scheduled()
+        for story in self.only("pk", "section_id").prefetch_related("tags").iterator(chunk_size=500):
+            related = candidates.related_to(story, limit=RELATED_STORED).values_list("pk", flat=True)
+            self.model.objects.filter(pk=story.pk).update(related_ids=list(related))
+
+    def related_stored_on(self, article):
+        """Those of `article`'s stored related stories that this queryset (the gate) holds, best first.
+
+        Building `related_to()`'s query costs more than the rest of the page; the stored ids are one plain
+        lookup. A story whose list was never worked out (`related_ids` is None) gets `related_to()`.
+        """
+        if article.related_ids is None:
+            return self.related_to(article, limit=RELATED_SHOWN)
+        rank = {pk: position for position, pk in enumerate(article.related_ids)}
+        stories = self.filter(pk__in=rank).select_related("section").only(*RELATED_FIELDS)
+        return sorted(stories, key=lambda story: rank[story.pk])[:RELATED_SHOWN]
 
 
 class StoryOwnerQuerySet(models.QuerySet):

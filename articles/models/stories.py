@@ -147,6 +147,9 @@ class Article(models.Model):
     last_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    related_ids = models.JSONField(
+        null=True, editable=False, help_text="Related stories' ids, best first; worked out when the topics change."
+    )
     home_rank = models.PositiveSmallIntegerField(
         "home page place",
         null=True,
