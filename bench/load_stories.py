@@ -31,7 +31,8 @@ AUTHORS = 600
 TAGS = 3_000
 ARTICLE_COLUMNS = (
     "id, headline, slug, standfirst, body, dateline, source, article_type, status, published_at, word_count, "
-    "created_at, modified_at, section_id, version, preview_key"
+    "created_at, modified_at, section_id, version, preview_key, "
+    "seo_title, seo_description, social_headline, social_description"
 )
 CORRECTION_KINDS = ["correction", "correction", "clarification", "update"]
 LOADED_TABLES = ["articles_article", "articles_byline", "articles_article_tags", "articles_correction"]
@@ -73,7 +74,8 @@ def ensure_people_and_places(connection, writer):
         for number in range(AUTHORS):
             name = writer.random.choice(writer.proper_first) + " " + writer.random.choice(writer.proper_last)
             cursor.execute(
-                "INSERT INTO articles_author (name, slug, bio) VALUES (%s, %s, '') ON CONFLICT (slug) DO NOTHING",
+                "INSERT INTO articles_author (name, slug, bio, is_organisation) VALUES (%s, %s, '', false) "
+                "ON CONFLICT (slug) DO NOTHING",
                 [name, f"bench-author-{number}"],
             )
         for number in range(TAGS):
@@ -114,7 +116,7 @@ def load_batch(job):
             article_id, headline, f"story-{article_id}", writer.standfirst(), body,
             writer.random.choice(writer.proper).upper(), "", writer.random.choice(ARTICLE_TYPES), status,
             published_at.isoformat(), words, published_at.isoformat(), published_at.isoformat(),
-            writer.random.choice(sections), 1, f"bench-{article_id}",
+            writer.random.choice(sections), 1, f"bench-{article_id}", "", "", "", "",
         ))  # fmt: skip
         if writer.random.random() < 0.03:  # about one story in thirty gets a correction or an update note
             kind = writer.random.choice(CORRECTION_KINDS)
