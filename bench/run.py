@@ -71,14 +71,17 @@ def check_port_free(port):
             raise SystemExit(f"Something already listens on 127.0.0.1:{port}; stop it or pass --port.")
 
 
-def start_gunicorn(port, workers, threads, env):
+def start_gunicorn(port, workers, threads, env, max_requests=None, log=subprocess.DEVNULL):
+    """Workers recycled as gunicorn.conf.py has it (GUNICORN_MAX_REQUESTS) unless max_requests is given."""
     check_port_free(port)
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", "--config", "gunicorn.conf.py",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-        "--access-logfile", "/dev/null", "--max-requests", "0",
+        "--access-logfile", "/dev/null",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if max_requests is not None:
+        command += ["--max-requests", str(max_requests)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
     except SystemExit:
@@ -198,6 +201,9 @@ def main():
     parser.add_argument(
         "--threads", type=int, default=1, help="threads per worker (default 1: sync workers; bench/README.md)"
     )
+    parser.add_argument(
+        "--max-requests", type=int, help="requests before a worker is recycled (default: as gunicorn.conf.py has it)"
+    )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
     parser.add_argument("--port", type=int, default=8700, help="first of five loopback ports")
     args = parser.parse_args()
@@ -218,12 +224,15 @@ def main():
     cached_port, uncached_port, nginx_port, static_port = args.port, args.port + 1, args.port + 2, args.port + 3
     servers, config, rows = {}, None, []
     try:
-        servers["cached"] = start_gunicorn(cached_port, args.workers, args.threads, app_env(**shared))
+        servers["cached"] = start_gunicorn(
+            cached_port, args.workers, args.threads, app_env(**shared), max_requests=args.max_requests
+        )
         servers["uncached"] = start_gunicorn(
             uncached_port,
             args.workers,
             args.threads,
             app_env(PAGE_CACHE_SECONDS="0", DJANGO_SETTINGS_MODULE="bench.yardstick_settings", **shared),
+            max_requests=args.max_requests,
         )
         static_dir = workdir / "floor"
         static_dir.mkdir()
