@@ -2,6 +2,7 @@
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from articles.models import Article, Autosave
 
@@ -46,6 +47,7 @@ def test_reporter_closes_an_unsaved_new_story_reopens_it_restores_the_text_and_s
         offer = page.locator("#autosave-offer").inner_text()
         page.click("button.autosave__restore")
         body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
+        expect(body).to_have_text("Crews return on Monday. Fares stay the same.")  # the editor may still be loading
         restored = body.inner_text()
         headline = page.input_value("#id_headline")
         body.click()

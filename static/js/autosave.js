@@ -92,7 +92,11 @@
       }
     });
     var editor = bodyEditor();
-    if (editor && data.body) { editor.setData(data.body[0]); }
+    if (editor && data.body) {
+      // An editor still loading would read its textarea afresh when ready and drop what was set before.
+      if (editor.status === "ready") { editor.setData(data.body[0]); }
+      else { editor.once("instanceReady", function () { editor.setData(data.body[0]); }); }
+    }
   }
 
   var offered = document.getElementById("autosave-data");
