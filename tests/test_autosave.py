@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles.models import Article, Autosave
 
 from .factories import DraftFactory, SectionFactory, staff_user
+from .test_workflow import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,31 +32,7 @@ def editor():
     return staff_user("Editor")
 
 
-def story_form(article, **changes):
-    """The story's change form as the browser posts it (and as the page sends it to autosave)."""
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "section": article.section_id,
-        "article_type": article.article_type,
-        "dateline": article.dateline,
-        "source": article.source,
-        "status": article.status,
-        "base_version": article.version,
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "status_changes-TOTAL_FORMS": "0",
-        "status_changes-INITIAL_FORMS": "0",
-    }
-    data.update(changes)
-    return data
-
-
-def new_story_form(section, **changes):
+def new_form_data(section, **changes):
     data = {
         "headline": "Ferry strike ends",
         "slug": "ferry-strike-ends",
@@ -88,7 +65,7 @@ def test_reporter_autosave_keeps_the_copy_and_never_touches_the_story(reporter):
     before = Article.objects.values().get(pk=draft.pk)
 
     response = logged_in(reporter).post(
-        autosave_url(draft), story_form(draft, headline="Harbour delay hits ferries", body="<p>Half typed</p>")
+        autosave_url(draft), form_data(draft, headline="Harbour delay hits ferries", body="<p>Half typed</p>")
     )
 
     assert response.status_code == 200
@@ -103,8 +80,8 @@ def test_reporter_autosave_keeps_the_copy_and_never_touches_the_story(reporter):
 def test_each_person_keeps_one_autosave_per_story_the_newest(reporter):
     draft = DraftFactory(created_by=reporter)
     client = logged_in(reporter)
-    client.post(autosave_url(draft), story_form(draft, headline="First try"))
-    client.post(autosave_url(draft), story_form(draft, headline="Second try"))
+    client.post(autosave_url(draft), form_data(draft, headline="First try"))
+    client.post(autosave_url(draft), form_data(draft, headline="Second try"))
 
     assert Autosave.objects.get().data["headline"] == ["Second try"]
 
@@ -115,7 +92,7 @@ def test_reporter_cannot_autosave_over_a_story_they_may_not_edit(reporter, edito
     client = logged_in(reporter)
 
     for story in (others_draft, own_in_review):
-        assert client.post(autosave_url(story), story_form(story, headline="Mine now")).status_code == 403
+        assert client.post(autosave_url(story), form_data(story, headline="Mine now")).status_code == 403
     assert not Autosave.objects.exists()
 
 
@@ -124,9 +101,9 @@ def test_an_autosave_with_a_null_character_or_over_the_size_limit_is_refused(rep
     client = logged_in(reporter)
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
 
-    assert client.post(autosave_url(draft), story_form(draft, body="<p>a\x00b</p>")).status_code == 400
-    assert client.post(autosave_url(draft), story_form(draft, body="<p>" + "word " * 5000 + "</p>")).status_code == 400
-    assert client.post(autosave_url(draft), story_form(draft, base_version="")).status_code == 400
+    assert client.post(autosave_url(draft), form_data(draft, body="<p>a\x00b</p>")).status_code == 400
+    assert client.post(autosave_url(draft), form_data(draft, body="<p>" + "word " * 5000 + "</p>")).status_code == 400
+    assert client.post(autosave_url(draft), form_data(draft, base_version="")).status_code == 400
     assert not Autosave.objects.exists()
 
 
@@ -135,7 +112,7 @@ def test_editor_reopens_a_story_and_is_offered_the_copy_with_a_word_diff(editor)
     client = logged_in(editor)
     client.post(
         autosave_url(story),
-        story_form(story, body='<p>The dredging starts in June.</p><script>alert("x")</script>'),
+        form_data(story, body='<p>The dredging starts in June.</p><script>alert("x")</script>'),
     )
 
     html = client.get(change_url(story)).content.decode()
@@ -154,7 +131,7 @@ def test_a_new_story_is_autosaved_listed_for_its_reporter_and_offered_back_on_th
     client = logged_in(reporter)
 
     response = client.post(
-        reverse("admin:articles_article_autosave_new", args=[key]), new_story_form(section, headline="Ferry strike")
+        reverse("admin:articles_article_autosave_new", args=[key]), new_form_data(section, headline="Ferry strike")
     )
 
     assert response.status_code == 200
@@ -180,11 +157,11 @@ def test_a_new_story_is_autosaved_listed_for_its_reporter_and_offered_back_on_th
 
 def test_saving_the_story_clears_its_autosave_and_leaves_others_copies(reporter, editor):
     draft = DraftFactory(created_by=reporter)
-    logged_in(editor).post(autosave_url(draft), story_form(draft, headline="Editor's idea"))
+    logged_in(editor).post(autosave_url(draft), form_data(draft, headline="Editor's idea"))
     client = logged_in(reporter)
-    client.post(autosave_url(draft), story_form(draft, headline="Reporter's copy"))
+    client.post(autosave_url(draft), form_data(draft, headline="Reporter's copy"))
 
-    response = client.post(change_url(draft), story_form(draft, headline="Reporter's copy", _continue="1"))
+    response = client.post(change_url(draft), form_data(draft, headline="Reporter's copy", _continue="1"))
 
     assert response.status_code == 302
     assert list(Autosave.objects.values_list("user__username", flat=True)) == ["editor"]
@@ -195,9 +172,9 @@ def test_saving_a_new_story_clears_the_autosave_it_came_from(reporter):
     section = SectionFactory()
     key = uuid.uuid4()
     client = logged_in(reporter)
-    client.post(reverse("admin:articles_article_autosave_new", args=[key]), new_story_form(section))
+    client.post(reverse("admin:articles_article_autosave_new", args=[key]), new_form_data(section))
 
-    response = client.post(f"{reverse('admin:articles_article_add')}?autosave={key}", new_story_form(section))
+    response = client.post(f"{reverse('admin:articles_article_add')}?autosave={key}", new_form_data(section))
 
     assert response.status_code == 302
     assert Article.objects.get().headline == "Ferry strike ends"
@@ -208,8 +185,8 @@ def test_restoring_a_copy_typed_on_an_older_version_meets_the_conflict_screen(re
     """Restore puts the copy's version in the form, so a save after someone else's shows both side by side."""
     draft = DraftFactory(created_by=reporter, headline="Harbour delay", body="<p>The dredging starts in May.</p>")
     client = logged_in(reporter)
-    client.post(autosave_url(draft), story_form(draft, body="<p>The dredging starts in June.</p>"))
-    logged_in(editor).post(change_url(draft), story_form(draft, headline="Harbour delay: new date"))
+    client.post(autosave_url(draft), form_data(draft, body="<p>The dredging starts in June.</p>"))
+    logged_in(editor).post(change_url(draft), form_data(draft, headline="Harbour delay: new date"))
     draft.refresh_from_db()
     assert draft.headline == "Harbour delay: new date"
 
@@ -229,9 +206,9 @@ def test_restoring_a_copy_typed_on_an_older_version_meets_the_conflict_screen(re
 
 def test_discard_drops_only_the_persons_own_copy(reporter, editor):
     draft = DraftFactory(created_by=reporter)
-    logged_in(editor).post(autosave_url(draft), story_form(draft, headline="Editor's idea"))
+    logged_in(editor).post(autosave_url(draft), form_data(draft, headline="Editor's idea"))
     client = logged_in(reporter)
-    client.post(autosave_url(draft), story_form(draft, headline="Reporter's copy"))
+    client.post(autosave_url(draft), form_data(draft, headline="Reporter's copy"))
 
     response = client.post(reverse("admin:articles_article_discard_autosave", args=[draft.pk]))
 
@@ -242,8 +219,8 @@ def test_discard_drops_only_the_persons_own_copy(reporter, editor):
 
 def test_pending_for_names_copies_of_others_typed_since_the_last_save(reporter, editor):
     draft = DraftFactory(created_by=reporter)
-    logged_in(reporter).post(autosave_url(draft), story_form(draft, headline="Reporter's copy"))
-    logged_in(editor).post(autosave_url(draft), story_form(draft, headline="Editor's copy"))
+    logged_in(reporter).post(autosave_url(draft), form_data(draft, headline="Reporter's copy"))
+    logged_in(editor).post(autosave_url(draft), form_data(draft, headline="Editor's copy"))
 
     assert [a.user for a in Autosave.objects.pending_for(draft, excluding_user=editor)] == [reporter]
     assert Autosave.objects.pending_for(draft).count() == 2
@@ -258,7 +235,7 @@ def test_the_add_page_names_its_copy_and_ignores_a_malformed_key(reporter):
 
     fresh = client.get(add).content.decode()
     malformed = client.get(f"{add}?autosave=not-a-key")
-    saved = client.post(f"{add}?autosave=not-a-key", new_story_form(SectionFactory()))
+    saved = client.post(f"{add}?autosave=not-a-key", new_form_data(SectionFactory()))
 
     key = fresh.split('data-key="')[1].split('"')[0]
     assert reverse("admin:articles_article_autosave_new", args=[uuid.UUID(key)]) in fresh
@@ -272,7 +249,7 @@ def test_discarding_a_new_story_drops_that_copy_only(reporter):
     kept, dropped = uuid.uuid4(), uuid.uuid4()
     client = logged_in(reporter)
     for key in (kept, dropped):
-        client.post(reverse("admin:articles_article_autosave_new", args=[key]), new_story_form(section))
+        client.post(reverse("admin:articles_article_autosave_new", args=[key]), new_form_data(section))
 
     response = client.post(reverse("admin:articles_article_discard_autosave_new", args=[dropped]))
 

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from articles.models import Article, Autosave
 
 from .factories import DraftFactory, SectionFactory, TagFactory, staff_user
-from .test_autosave import story_form
 from .test_browser import log_in, open_browser
+from .test_workflow import form_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,9 +102,7 @@ def test_editor_restores_a_copy_typed_before_someone_elses_save_and_meets_the_co
     editor = account("Editor")
     story = DraftFactory(headline="Harbour delay", body="<p>The dredging starts in May.</p>")
     tag = TagFactory(name="Shipping")
-    typed = {
-        name: [str(value)] for name, value in story_form(story, body="<p>The dredging starts in June.</p>").items()
-    }
+    typed = {name: [str(value)] for name, value in form_data(story, body="<p>The dredging starts in June.</p>").items()}
     typed["tags"] = [str(tag.pk)]
     Autosave.objects.create(user=editor, article=story, base_version=story.version, data=typed)
     story.headline = "Harbour delay: new date"
