@@ -11,6 +11,7 @@ from django.template.defaultfilters import linebreaks_filter, pluralize, truncat
 from django.template.defaulttags import querystring
 from django.templatetags.static import static
 from django.utils import dateformat
+from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import now, template_localtime
@@ -32,7 +33,17 @@ def local_date(value, format_string):
     """
     if value in (None, ""):
         return ""
-    return dateformat.format(template_localtime(value), format_string)
+    value = template_localtime(value)
+    quick = QUICK_FORMATS.get(format_string)
+    return quick(value) if quick else dateformat.format(value, format_string)
+
+
+# The formats story cards print twice each, written out: Django's formatter parses the format every time.
+# tests/test_reader_pages.py checks they give what dateformat gives.
+QUICK_FORMATS = {
+    "c": lambda value: value.isoformat(),
+    "j F Y": lambda value: f"{value.day} {MONTHS[value.month]} {value.year:04}",
+}
 
 
 def json_ld(data):

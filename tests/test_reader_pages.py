@@ -1,12 +1,15 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import html5lib
 import pytest
 from django.contrib.staticfiles import finders
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from articles.models import Article, Correction
+from newsroom.jinja2 import QUICK_FORMATS
 
 from .factories import (
     ArticleFactory,
@@ -228,3 +231,11 @@ def test_the_admin_links_the_sites_icon_too(client):
 
     for url in ["/admin/", "/admin/articles/article/", "/admin/articles/article/add/"]:
         assert '<link rel="icon" href="/static/favicon.ico" sizes="any">' in client.get(url).content.decode(), url
+
+
+@settings(max_examples=200, deadline=None)
+@given(moment=st.datetimes(timezones=st.just(UTC)), language=st.sampled_from(["en", "be", "ru", "de"]))
+def test_card_dates_written_out_read_as_djangos_date_format(moment, language):
+    with translation.override(language):
+        for format_string, quick in QUICK_FORMATS.items():
+            assert quick(moment) == dateformat.format(moment, format_string)

@@ -67,4 +67,12 @@ class Byline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_role_display()} {self.author}"
+        return f"{self.role_label} {self.author}"
+
+    @property
+    def role_label(self):
+        """What `get_role_display()` gives, a dictionary look-up away: a home page of cards asks a hundred times."""
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+ROLE_LABELS = dict(Byline.Role.choices)

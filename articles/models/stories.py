@@ -348,7 +348,7 @@ class Article(models.Model):
         """
         groups = {}
         for byline in self.listed_bylines:
-            groups.setdefault(byline.get_role_display(), []).append(byline.author)
+            groups.setdefault(byline.role_label, []).append(byline.author)
         return list(groups.items())
 
     @cached_property
