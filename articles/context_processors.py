@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
+from . import readpath
 from .models import Section
 from .site import news_language
 
@@ -11,7 +14,7 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "language_code": settings.LANGUAGE_CODE,
         "site_url": settings.SITE_URL,
-        "nav_sections": Section.objects.with_published_stories(),
+        "nav_sections": SimpleLazyObject(navigation),
         "news_language": news_language(),
     }
 
@@ -19,3 +22,9 @@ def site(request):
 def admin_names(request):
     """The admin's header and title for admin-styled pages that the admin does not render, such as the lockout."""
     return {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
+
+
+def navigation():
+    if readpath.supported():
+        return readpath.navigation(timezone.now())
+    return list(Section.objects.with_published_stories())

@@ -1,18 +1,20 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import conditional_page
 from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthArchiveView, YearArchiveView
 
+from . import readpath
 from .models import EARLIEST_YEAR, LATEST_YEAR, Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .pagecache import depends_on
 from .preview import article_for_token
@@ -45,12 +47,14 @@ def paginate(request, queryset):
 
 def home(request):
     depends_on(request, "home")
+    if readpath.supported():
+        return render(request, "articles/home.html", readpath.home_page(timezone.now()))
     return render(request, "articles/home.html", Article.objects.published().home_page())
 
 
 @conditional_page
 def article_detail(request, section, slug):
-    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    article, related = story_with_related(slug)
     if article is None:
         # A story whose slug changed after readers saw it keeps its old address.
         old = get_object_or_404(OldSlug.objects.select_related("article"), slug=slug)
@@ -66,11 +70,18 @@ def article_detail(request, section, slug):
         *(f"tag:{tag.pk}" for tag in article.tags.all()),
         *(f"author:{byline.author_id}" for byline in article.listed_bylines),
     )
-    related = Article.objects.published().related_stored_on(article)
     response = render(request, "articles/article_detail.html", {"article": article, "related": related})
     # conditional_page adds an ETag of the page itself and answers revalidations with 304.
     response["Last-Modified"] = http_date(article.last_modified.timestamp())
     return response
+
+
+def story_with_related(slug):
+    """The published story at `slug`, ready for its page, and its related stories; (None, None) if none."""
+    if readpath.supported():
+        return readpath.article_page(slug, timezone.now()) or (None, None)
+    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    return article, article and Article.objects.published().related_stored_on(article)
 
 
 def render_preview(request, article):
@@ -98,11 +109,35 @@ def article_preview_link(request, token):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section.objects.with_published_stories(), slug=slug)
+    if readpath.supported():
+        section, page = section_from_read_path(request, slug)
+    else:
+        section = get_object_or_404(Section.objects.with_published_stories(), slug=slug)
+        page = paginate(request, Article.objects.published().filter(section=section).for_listing())
     depends_on(request, f"section:{section.pk}")
-    page = paginate(request, Article.objects.published().filter(section=section).for_listing())
     context = {"section": section, "page": page, "current_section": section.slug}
     return render(request, "articles/section_detail.html", context)
+
+
+def section_from_read_path(request, slug):
+    """`section_detail`'s section and page of stories in one query (articles/readpath.py), or a 404."""
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError as exc:
+        raise Http404("No such page.") from exc
+    most = ListingPaginator.MAX_PAGES * PAGE_SIZE
+    found = 1 <= number <= ListingPaginator.MAX_PAGES and readpath.section_page(
+        slug, number, PAGE_SIZE, most, timezone.now()
+    )
+    if not found:
+        raise Http404("No such section or page.")
+    section, count, stories = found
+    paginator = ListingPaginator([], PAGE_SIZE)
+    paginator.count = count
+    try:
+        return section, Page(stories, paginator.validate_number(number), paginator)
+    except InvalidPage as exc:
+        raise Http404("No such page.") from exc
 
 
 def author_detail(request, slug):

@@ -13,6 +13,7 @@ import psycopg2.extensions
 
 MARGIN = timedelta(days=1)
 FIRST, LAST = datetime.min + MARGIN, datetime.max - MARGIN
+FIRST_UTC, LAST_UTC = FIRST.replace(tzinfo=UTC), LAST.replace(tzinfo=UTC)
 
 
 def nearest_readable(default_caster, floor, ceiling):
@@ -31,7 +32,7 @@ def nearest_readable(default_caster, floor, ceiling):
 def register():
     """Install the readers for timestamptz, timestamp and date on every connection of this process."""
     casters = [
-        (psycopg2.extensions.PYDATETIMETZ, FIRST.replace(tzinfo=UTC), LAST.replace(tzinfo=UTC)),
+        (psycopg2.extensions.PYDATETIMETZ, FIRST_UTC, LAST_UTC),
         (psycopg2.extensions.PYDATETIME, FIRST, LAST),
         (psycopg2.extensions.PYDATE, date.min, date.max),
     ]

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 # stories, their bylines, the navigation and the section filter's choices.
 BUDGETS = {
     "home": 3,
-    "article": 6,
+    "article": 2,
     "section": 5,
     "author": 5,
     "tag": 5,

@@ -47,10 +47,37 @@ def not_expired(now):
     return models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
 
 
+def home_layout(stories):
+    """The home page laid out from its candidate stories, newest first: the newest and the placed ones.
+
+    Placed stories lead and are featured in their places' order; with none placed, the newest leads. The
+    rest fill their sections, a few each, in the sections' order.
+    """
+    placed = sorted((s for s in stories if s.home_rank is not None), key=lambda s: s.home_rank)
+    placed = placed[: HOME_FEATURED_STORIES + 1] or stories[:1]
+    lead, featured = (placed[0], placed[1:]) if placed else (None, [])
+    sections = {}
+    for story in stories:
+        if story not in placed:
+            sections.setdefault(story.section, []).append(story)
+    by_section = [
+        (section, section_stories[:HOME_STORIES_PER_SECTION])
+        for section, section_stories in sorted(sections.items(), key=lambda item: (item[0].order, item[0].name))
+    ]
+    return {"lead": lead, "featured": featured, "sections": by_section}
+
+
+def shown_on_home(page):
+    return [*filter(None, [page["lead"]]), *page["featured"], *(s for _, shown in page["sections"] for s in shown)]
+
+
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Stories readers may see: published, due and not expired. The one gate of every public surface."""
-        now = timezone.now()
+    def published(self, at=None):
+        """Stories readers may see: published, due and not expired. The one gate of every public surface.
+
+        `at` (default: now) lets articles/readpath.py compile this very condition into its SQL.
+        """
+        now = at or timezone.now()
         return self.filter(status=StoryStatus.PUBLISHED, published_at__lte=now).filter(not_expired(now))
 
     def scheduled(self):
@@ -107,22 +134,10 @@ class ArticleQuerySet(models.QuerySet):
         """
         newest = self.order_by("-published_at", "-id").values("pk")[:HOME_RECENT_STORIES]
         placed = self.filter(home_rank__isnull=False).values("pk")
-        stories = list(
-            self.with_pk_in_any(newest, placed).select_related("section", "lead_image").order_by("-published_at", "-id")
-        )
-        placed = sorted((s for s in stories if s.home_rank is not None), key=lambda s: s.home_rank)
-        placed = placed[: HOME_FEATURED_STORIES + 1] or stories[:1]
-        lead, featured = (placed[0], placed[1:]) if placed else (None, [])
-        sections = {}
-        for story in stories:
-            if story not in placed:
-                sections.setdefault(story.section, []).append(story)
-        by_section = [
-            (section, section_stories[:HOME_STORIES_PER_SECTION])
-            for section, section_stories in sorted(sections.items(), key=lambda item: (item[0].order, item[0].name))
-        ]
-        models.prefetch_related_objects([*placed, *(s for _, shown in by_section for s in shown)], card_bylines())
-        return {"lead": lead, "featured": featured, "sections": by_section}
+        stories = self.with_pk_in_any(newest, placed).select_related("section", "lead_image")
+        page = home_layout(list(stories.order_by("-published_at", "-id")))
+        models.prefetch_related_objects(shown_on_home(page), card_bylines())
+        return page
 
     def related_to(self, article, limit=4):
         """Stories sharing the most topics with `article`, then its section's newest; never `article` itself.
