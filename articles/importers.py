@@ -283,11 +283,9 @@ def copy_edit(fields, house, mend):
     """Mend the story's wire faults in place (unless `mend` is off); say what was mended and what is left."""
     mended = []
     for name in copydesk.FIELDS if mend else []:
-        text, fixed = copydesk.mend(name, fields[name], house)
-        limit = Article._meta.get_field(name).max_length
-        if fixed and not (limit and len(text) > limit):  # a mend never pushes a field past its limit
-            fields[name] = text
-            mended += fixed
+        # A mend never lengthens the text ("Moscow s" -> "Moscow's"), so a field stays within its limit.
+        fields[name], fixed = copydesk.mend(name, fields[name], house)
+        mended += fixed
     left = copydesk.check_story(house, **{name: fields[name] for name in copydesk.FIELDS})
     return CopyReport(fields["headline"], mended, left)
 

@@ -31,6 +31,7 @@ __all__ = [
 
 CHECKS = {
     "style": "House style",
+    "glued": "Glued repeat",
     "repeat": "Repeated words",
     "apostrophe": "Missing apostrophe",
     "spacing": "Spacing",
@@ -42,12 +43,32 @@ CHECKS = {
     "headline-case": "Headline case",
 }
 # What the importer mends unless told not to: faults a wire scrubber leaves, never the writer's choices.
-MENDED_ON_IMPORT = frozenset({"repeat", "apostrophe"})
+MENDED_ON_IMPORT = frozenset({"glued", "apostrophe"})
 FIELD_CHECKS = {
-    "headline": ["style", "repeat", "apostrophe", "spacing", "quotes", "brackets", "curly-quotes", "headline-case"],
-    "standfirst": ["style", "repeat", "apostrophe", "spacing", "quotes", "brackets", "curly-quotes", "long-sentence"],
+    "headline": [
+        "style",
+        "glued",
+        "repeat",
+        "apostrophe",
+        "spacing",
+        "quotes",
+        "brackets",
+        "curly-quotes",
+        "headline-case",
+    ],
+    "standfirst": [
+        "style",
+        "glued",
+        "repeat",
+        "apostrophe",
+        "spacing",
+        "quotes",
+        "brackets",
+        "curly-quotes",
+        "long-sentence",
+    ],
     "body": [
-        *("style", "repeat", "apostrophe", "spacing", "quotes", "brackets", "curly-quotes"),
+        *("style", "glued", "repeat", "apostrophe", "spacing", "quotes", "brackets", "curly-quotes"),
         *("long-sentence", "long-paragraph"),
     ],
 }

@@ -90,11 +90,14 @@ def glued(word):
     return not (word.islower() or word.isupper() or word.istitle())
 
 
+def glued_repeats(block, house):
+    if any(glued(word) for word in block.words):
+        for match in GLUED_REPEAT.finditer(block.text):
+            yield match.start(), match.end(), match[1], f"“{match[1]}” glued to its own repeat."
+
+
 def repeats(block, house):
     text = block.text
-    if any(glued(word) for word in block.words):
-        for match in GLUED_REPEAT.finditer(text):
-            yield match.start(), match.end(), match[1], f"“{match[1]}” glued to its own repeat."
     lowered = text.lower().split()  # case never makes or takes a space: these line up with block.words
     bare = [word.rstrip(TRAILING_PUNCTUATION) for word in lowered]
     candidates = sorted(
@@ -309,6 +312,7 @@ def quote_marks(blocks):
 
 BLOCK_CHECKS = {
     "style": house_style,
+    "glued": glued_repeats,
     "repeat": repeats,
     "apostrophe": apostrophes,
     "spacing": spacing,
