@@ -8,6 +8,8 @@ only at the few places that scan finds.
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count, repeat
+from operator import eq
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,12 @@ MEANT_TWICE = frozenset({
 })  # fmt: skip
 
 
-def glued(word):
-    """Whether a word has a capital inside it after a letter: MinistryDefense, IIWorld (also McDonald)."""
-    return not (word.islower() or word.isupper() or word.istitle())
+# Where a glued repeat could start: a capital straight after a letter (MinistryDefense, IIWorld; McDonald too).
+GLUE = re.compile(r"[a-z'’-][A-Z]|[A-Z]{2}[a-z]")
 
 
 def glued_repeats(block, house):
-    if any(glued(word) for word in block.words):
+    if GLUE.search(block.text):
         for match in GLUED_REPEAT.finditer(block.text):
             yield match.start(), match.end(), match[1], f"“{match[1]}” glued to its own repeat."
 
@@ -99,16 +100,14 @@ def glued_repeats(block, house):
 def repeats(block, house):
     text = block.text
     lowered = text.lower().split()  # case never makes or takes a space: these line up with block.words
-    bare = [word.rstrip(TRAILING_PUNCTUATION) for word in lowered]
+    bare = list(map(str.rstrip, lowered, repeat(TRAILING_PUNCTUATION)))
+    # Where a word comes back k words later, found in C (compress, map): few places, looked at closer below.
     candidates = sorted(
-        (i, k)
-        for k in range(1, LONGEST_REPEAT + 1)
-        for i, (a, b) in enumerate(zip(bare, bare[k:], strict=False))
-        if a == b and a
+        (i, k) for k in range(1, LONGEST_REPEAT + 1) for i in compress(count(), map(eq, bare, bare[k:]))
     )
     spans, done = None, 0
     for i, k in candidates:
-        if i < done or bare[i : i + k] != bare[i + k : i + 2 * k]:
+        if i < done or not bare[i] or bare[i : i + k] != bare[i + k : i + 2 * k]:
             continue
         if lowered[i : i + 2 * k - 1] != bare[i : i + 2 * k - 1] or not all(
             map(PHRASE_WORD.fullmatch, bare[i : i + k])
