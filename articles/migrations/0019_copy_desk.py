@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('curly_quotes', models.BooleanField(default=False, help_text='The house writes “curly” quotes and apostrophes: straight ones are findings.', verbose_name='curly quotes')),
-                ('sentence_case_headlines', models.BooleanField(default=True, help_text='Headlines take capitals for the first word and names only: title case and all capitals are findings.', verbose_name='sentence-case headlines')),
+                ('sentence_case_headlines', models.BooleanField(default=True, help_text='Headlines take capitals for the first word and names only: title case and capitals are findings.', verbose_name='sentence-case headlines')),
                 ('longest_sentence', models.PositiveSmallIntegerField(default=45, help_text='Words; a longer sentence is a finding.', validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(1000)])),
                 ('longest_paragraph', models.PositiveSmallIntegerField(default=120, help_text='Words; a longer paragraph is a finding.', validators=[django.core.validators.MinValueValidator(10), django.core.validators.MaxValueValidator(5000)])),
             ],
