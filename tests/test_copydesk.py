@@ -322,3 +322,14 @@ def test_a_fix_applied_at_its_place_makes_that_finding_go(text):
         fixed, _ = copydesk.apply(text, [finding])
         again = copydesk.check_field("standfirst", fixed, HOUSE)
         assert not any(f.check == finding.check and f.start == finding.start and f.text == finding.text for f in again)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=HTML_TEXT)
+def test_a_fix_applied_in_story_html_makes_that_finding_go(body):
+    for finding in copydesk.check_field("body", body, HOUSE):
+        if finding.suggestion is None:
+            continue
+        fixed, _ = copydesk.apply(body, [finding], html=True)
+        again = copydesk.check_field("body", fixed, HOUSE)
+        assert not any(f.check == finding.check and f.start == finding.start and f.text == finding.text for f in again)

@@ -20,6 +20,7 @@ def style_guide():
     StyleEntry.objects.get_or_create(discouraged="e-mail", defaults={"preferred": "email"})
 
 
+NO_FINDINGS = "No findings: the copy reads as the house writes it."
 WIRE_COPY = "Officials in Kiev said the Defense MinistryDefense Ministry had agreed. Moscow s reply came later."
 
 
@@ -40,7 +41,7 @@ def test_editor_pastes_wire_copy_sees_three_findings_fixes_them_in_ckeditor_and_
     with open_browser(permissions=["clipboard-read", "clipboard-write"]) as page:
         log_in(page, live_server, "editor", PASSWORD)
         page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
-        expect(page.locator(".copydesk__status")).to_have_text("No findings: the copy reads as the house writes it.")
+        expect(page.locator(".copydesk__status")).to_have_text(NO_FINDINGS)
         body = paste_into_body(page, WIRE_COPY)
         findings = page.locator(".copydesk__findings > li")
         expect(findings).to_have_count(3)
@@ -49,18 +50,24 @@ def test_editor_pastes_wire_copy_sees_three_findings_fixes_them_in_ckeditor_and_
         for remaining in (2, 1, 0):
             findings.first.get_by_role("button", name="Fix").click()
             expect(findings).to_have_count(remaining)
+        expect(page.locator(".copydesk__status")).to_have_text(NO_FINDINGS)
         fixed = body.inner_text()
-        status = page.locator(".copydesk__status").inner_text()
+        body.click()
+        page.keyboard.press("Control+z")  # the last fix taken back...
+        expect(findings).to_have_count(1)
+        undone = body.inner_text()
+        page.keyboard.press("Control+y")  # ...and put back
+        expect(findings).to_have_count(0)
         page.click("input[name=_continue]")
         page.wait_for_selector(".messagelist .success")
-        after_save = page.locator(".copydesk__status")
-        expect(after_save).to_have_text("No findings: the copy reads as the house writes it.")
+        expect(page.locator(".copydesk__status")).to_have_text(NO_FINDINGS)
+        page.screenshot(path=ARTIFACTS / "editor-copy-desk-form.png", full_page=True)
 
     assert any("Kyiv" in text and "Kiev" in text for text in listed)
     assert any("glued to its own repeat" in text for text in listed)
     assert any("Moscow's" in text for text in listed)
     assert fixed == "Officials in Kyiv said the Defense Ministry had agreed. Moscow's reply came later."
-    assert status == "No findings: the copy reads as the house writes it."
+    assert undone == "Officials in Kyiv said the Defense Ministry had agreed. Moscow s reply came later."
     story.refresh_from_db()
     assert story.body == "<p>Officials in Kyiv said the Defense Ministry had agreed. Moscow's reply came later.</p>"
 

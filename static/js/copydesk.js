@@ -8,6 +8,7 @@
   var form = panel && panel.closest("form");
   if (!panel || !form) { return; }
   var QUIET_MS = 600;
+  var quietMs = QUIET_MS;  // a very long story takes longer to check: wait twice the last check's time
   var status = panel.querySelector(".copydesk__status");
   var list = panel.querySelector(".copydesk__findings");
   var ignoredBox = panel.querySelector(".copydesk__ignored");
@@ -59,11 +60,12 @@
   function check() {
     timer = null;
     var number = ++asked;
+    var started = Date.now();
     var copy = { headline: current("headline"), standfirst: current("standfirst"), body: current("body") };
-    status.textContent = "Checking the copy…";
     post(panel.dataset.url, copy)
       .then(function (answer) {
         if (number !== asked) { return; }
+        quietMs = Math.max(QUIET_MS, 2 * (Date.now() - started));
         labels = answer.labels;
         show(answer.findings, answer.open);
       })
@@ -74,7 +76,7 @@
 
   function later() {
     clearTimeout(timer);
-    timer = setTimeout(check, QUIET_MS);
+    timer = setTimeout(check, quietMs);
   }
 
   function button(text, onClick) {
