@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from .models import Article, Autosave
+from .models import Article, Autosave, review_copy
 
 # Google's limit for a NewsArticle headline; the model allows 200 for the archive's older stories.
 HEADLINE_LIMIT = 110
@@ -25,6 +25,15 @@ class Attempt:
     article: Article
     bylines: list = field(default_factory=list)  # the authors credited, as the form or the file leaves them
     user: object = None  # who publishes (None for the importer): another's autosave is anyone else's
+    _copy_findings: list = field(default=None, init=False, repr=False, compare=False)
+
+    def open_copy_findings(self):
+        """The copy desk's findings in the story as it would be saved, less those set aside for it."""
+        if self._copy_findings is None:
+            article = self.article
+            findings = review_copy(article, headline=article.headline, standfirst=article.standfirst, body=article.body)
+            self._copy_findings = [finding for finding in findings if not finding.ignored]
+        return self._copy_findings
 
     @classmethod
     def as_stored(cls, article, user=None):
@@ -69,11 +78,20 @@ def no_pending_autosave(attempt):
     return not Autosave.objects.pending_for(attempt.article, excluding_user=attempt.user).exists()
 
 
+def no_open_copy_findings(attempt):
+    return not attempt.open_copy_findings()
+
+
+def copy_findings_count(attempt):
+    return f"{len(attempt.open_copy_findings())} open: see the Copy desk panel"
+
+
 @dataclass(frozen=True)
 class Item:
     label: str
     blocking: bool
     passes: Callable[[Attempt], bool]
+    detail: Callable[[Attempt], str] | None = None  # said after the label of an open item
 
 
 ITEMS = [
@@ -84,6 +102,7 @@ ITEMS = [
     Item("A standfirst", False, has_standfirst),
     Item("A lead picture", False, has_lead_picture),
     Item("No unsaved copy of someone else's (autosave)", False, no_pending_autosave),
+    Item("No open copy-desk findings", False, no_open_copy_findings, copy_findings_count),
 ]
 
 
@@ -91,17 +110,26 @@ ITEMS = [
 class Check:
     item: Item
     passed: bool
+    detail: str = ""
+
+    @property
+    def label(self):
+        return f"{self.item.label} ({self.detail})" if self.detail else self.item.label
 
 
 def run(attempt):
     """Every item, in order, with whether the story passes it."""
-    return [Check(item, bool(item.passes(attempt))) for item in ITEMS]
+    checks = []
+    for item in ITEMS:
+        passed = bool(item.passes(attempt))
+        checks.append(Check(item, passed, item.detail(attempt) if item.detail and not passed else ""))
+    return checks
 
 
 def open_items(attempt):
     """The labels of the items the story fails: (blocking, advisory)."""
-    failed = [check.item for check in run(attempt) if not check.passed]
-    return [item.label for item in failed if item.blocking], [item.label for item in failed if not item.blocking]
+    failed = [check for check in run(attempt) if not check.passed]
+    return [c.label for c in failed if c.item.blocking], [c.label for c in failed if not c.item.blocking]
 
 
 def goes_live(stored_status, article):

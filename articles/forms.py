@@ -176,8 +176,8 @@ class ArticleAdminForm(forms.ModelForm):
         ]
 
     def check_publish_checklist(self):
-        blocking = [check.item.label for check in self.checklist if not check.passed and check.item.blocking]
-        advisory = [check.item.label for check in self.checklist if not check.passed and not check.item.blocking]
+        blocking = [check.label for check in self.checklist if not check.passed and check.item.blocking]
+        advisory = [check.label for check in self.checklist if not check.passed and not check.item.blocking]
         for label in blocking:
             self.add_error(None, f"Not published: the publish checklist needs {label[0].lower()}{label[1:]}.")
         if advisory and not self.cleaned_data.get("publish_anyway"):

@@ -29,6 +29,10 @@ Left out or empty, the last four fall back to the headline and the standfirst.
 A story that is published (by --publish or its own status) must pass the blocking items of
 the publish checklist (articles/checklist.py); its advisory items are skipped.
 
+The copy desk's checks (articles/copydesk/) run over each story: the faults a wire scrubber leaves (a
+phrase glued to its own repeat, a possessive without its apostrophe) are mended unless `mend` is off, and
+each story's report says what was mended and what is left for the desk.
+
 A file (at most 10 MB) imports whole or not at all. A story already imported (same
 headline and body) is skipped, so importing a file twice adds nothing. Authors and
 topics are matched by name (case and spacing aside), never by slug; a new section
@@ -38,6 +42,7 @@ goes last in the navigation.
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,8 +53,17 @@ from django.db import IntegrityError, models, transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from . import checklist
-from .models import RESERVED_SECTION_SLUGS, Article, Author, Byline, Section, Tag, validate_story_date
+from . import checklist, copydesk
+from .models import (
+    RESERVED_SECTION_SLUGS,
+    Article,
+    Author,
+    Byline,
+    HouseStyle,
+    Section,
+    Tag,
+    validate_story_date,
+)
 from .sanitize import clean_text
 
 DEFAULT_SECTION = "news"
@@ -61,30 +75,30 @@ class ImportFailed(Exception):
 
 
 @dataclass
+class CopyReport:
+    """What the copy desk mended in one imported story, and what it left for the desk."""
+
+    headline: str
+    mended: list = field(default_factory=list)
+    left: list = field(default_factory=list)
+
+    def summary(self):
+        parts = []
+        if self.mended:
+            fixes = "; ".join(f"“{f.shown}” → “{f.suggestion}”" for f in self.mended)
+            parts.append(f"mended {len(self.mended)} ({fixes})")
+        if self.left:
+            counts = Counter(copydesk.CHECKS[f.check].lower() for f in self.left)
+            kinds = ", ".join(f"{kind} {count}" for kind, count in counts.items())
+            parts.append(f"{len(self.left)} left for the copy desk ({kinds})")
+        return "; ".join(parts) or "nothing for the copy desk"
+
+
+@dataclass
 class ImportResult:
     created: list = field(default_factory=list)
     skipped: int = 0
-
-
-# Wire copy that went through a scrubber sometimes carries a phrase glued to its own
-# repeat ("Defense MinistryDefense Ministry") or a possessive that lost its apostrophe
-# ("Moscow s eventual").
-# Two words or more: a glued single word ("World War II") is too often real.
-GLUED_REPEAT = re.compile(r"\b([A-Z][\w'’-]*(?: [\w'’-]+){1,5})\1\b")
-# Lowercase too ("harbour s owners", "it s"), but not the letter itself ("the letter s", "a silent s",
-# "type s to save", "an s-bend", "m s-1").
-LOST_APOSTROPHE = re.compile(r"\b([A-Za-z][a-z]+) s(?=[\s,.;:!?]|$)")
-LETTER_S_AFTER = {"the", "an", "letter", "plural", "silent", "final", "extra", "lowercase", "small", "type", "press"}
-
-
-def mend_apostrophe(match):
-    word = match[1]
-    return match[0] if word.lower() in LETTER_S_AFTER else f"{word}'s"
-
-
-def tidy_wire_text(text):
-    text = GLUED_REPEAT.sub(r"\1", text)
-    return LOST_APOSTROPHE.sub(mend_apostrophe, text)
+    reports: list = field(default_factory=list)  # a CopyReport per story created
 
 
 def parse_text(text):
@@ -96,7 +110,7 @@ def parse_text(text):
     paragraphs = [" ".join(block.split()) for block in blocks if block.strip()]
     if paragraphs and paragraphs[0] == headline:
         paragraphs = paragraphs[1:]
-    body = "".join(f"<p>{escape(tidy_wire_text(paragraph))}</p>" for paragraph in paragraphs)
+    body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
     return [{"headline": headline, "body_html": body}]
 
 
@@ -265,15 +279,30 @@ def create_article(fields, import_key):
     return article
 
 
-def import_stories(stories, *, label, publish=False, section_slug=None, author_name=None):
-    """Import every story of one file (named by `label` in messages), or none of them."""
-    checked = []
+def copy_edit(fields, house, mend):
+    """Mend the story's wire faults in place (unless `mend` is off); say what was mended and what is left."""
+    mended = []
+    for name in copydesk.FIELDS if mend else []:
+        # A mend never lengthens the text ("Moscow s" -> "Moscow's"), so a field stays within its limit.
+        fields[name], fixed = copydesk.mend(name, fields[name], house)
+        mended += fixed
+    left = copydesk.check_story(house, **{name: fields[name] for name in copydesk.FIELDS})
+    return CopyReport(fields["headline"], mended, left)
+
+
+def import_stories(stories, *, label, publish=False, section_slug=None, author_name=None, mend=True):
+    """Import every story of one file (named by `label` in messages), or none of them.
+
+    `mend`: fix the wire faults the copy desk may fix unasked (copydesk.MENDED_ON_IMPORT); off, copy comes as it came.
+    """
+    checked, house = [], HouseStyle.house()
     for number, story in enumerate(stories, start=1):
         try:
             fields = validate(story, publish=publish, section_slug=section_slug, author_name=author_name)
         except ValueError as exc:
             headline = story.get("headline") if isinstance(story.get("headline"), str) else ""
             raise ImportFailed(f"{label}: story {number}{f' ({headline[:60]!r})' if headline else ''}: {exc}") from exc
+        fields["copy_report"] = copy_edit(fields, house, mend)
         checked.append(fields)
     result = ImportResult()
     with transaction.atomic(), reversion.create_revision():
@@ -298,6 +327,7 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
                 if blocking:
                     refused.append(f"{story}: cannot be published: it needs {'; '.join(blocking).lower()}")
             result.created.append(article)
+            result.reports.append(fields["copy_report"])
         if refused:
             raise ImportFailed("\n".join(refused))
     return result

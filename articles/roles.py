@@ -22,6 +22,9 @@ ROLE_PERMISSIONS = {
         "articles.view_author",
         "articles.add_tag",
         "articles.view_tag",
+        # Reads the style guide the copy desk checks against.
+        "articles.view_styleentry",
+        "articles.view_housestyle",
         # Uploads and describes pictures; changes only their own uploads (enforced in ImageAdmin).
         "images.add_image",
         "images.change_image",
@@ -35,6 +38,10 @@ ROLE_PERMISSIONS = {
         "articles.view_statuschange",
         "articles.change_policy",
         "articles.view_policy",
+        # Keep the house style guide and the copy desk's settings.
+        *(f"articles.{action}_styleentry" for action in ("add", "change", "delete", "view")),
+        "articles.change_housestyle",
+        "articles.view_housestyle",
         # The whole library, but no deleting: pictures in story bodies are not tracked, so a deleted one
         # would vanish from published stories. Admins delete.
         "images.add_image",

@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from articles.importers import tidy_wire_text
+from articles.copydesk import House, mend
 from articles.models import Author
 
 from .factories import ArticleFactory, AuthorFactory, BylineFactory
@@ -69,8 +69,8 @@ def test_a_summary_from_the_body_keeps_paragraphs_apart_and_shows_characters_not
         ("it s over, and that s that", "it's over, and that's that"),
     ],
 )
-def test_tidy_wire_text_mends_lowercase_possessives_that_lost_their_apostrophe(wire, mended):
-    assert tidy_wire_text(wire) == mended
+def test_wire_mending_puts_back_lowercase_possessives_apostrophes(wire, mended):
+    assert mend("standfirst", wire, House())[0] == mended
 
 
 @pytest.mark.parametrize(
@@ -83,5 +83,5 @@ def test_tidy_wire_text_mends_lowercase_possessives_that_lost_their_apostrophe(w
         "Speed in m s-1 and km s−1.",
     ],
 )
-def test_tidy_wire_text_leaves_the_letter_s_alone(prose):
-    assert tidy_wire_text(prose) == prose
+def test_wire_mending_leaves_the_letter_s_alone(prose):
+    assert mend("standfirst", prose, House())[0] == prose

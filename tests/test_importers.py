@@ -4,7 +4,6 @@ from html import unescape
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.importers import tidy_wire_text
 from articles.management.commands.load_demo import SAMPLE_STORY
 from articles.models import Article, Byline
 
@@ -43,11 +42,6 @@ def test_sample_reads_well_after_wire_tidying():
     assert "MinistryDefense" not in body
     assert "Moscow's eventual recognition" in body
     assert "World War II." in body
-
-
-def test_tidy_wire_text_leaves_ordinary_prose_alone():
-    prose = "World War II ended. Walla Walla is a town. The US-led bloc met."
-    assert tidy_wire_text(prose) == prose
 
 
 def test_importing_the_same_file_twice_creates_nothing_new(capsys):

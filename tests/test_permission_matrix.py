@@ -20,7 +20,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, Policy
+from articles.models import Article, HouseStyle, Policy, StyleEntry
 from articles.preview import preview_token
 
 from .factories import (
@@ -156,6 +156,42 @@ EXPECTED = {
         case(LOGIN, 302, 302, 302, "own_draft", method="post"),
         case(LOGIN, 403, 403, 403, "own_draft"),
     ],
+    # The copy desk: findings in the copy as typed, for whoever may change the story (or add one) --------
+    "admin:articles_article_copydesk": [
+        case(LOGIN, 403, 200, 200, "published", method="post"),
+        case(LOGIN, 200, 200, 200, "own_draft", method="post", data={"body": "<p>Kiev</p>"}),
+        case(LOGIN, 403, 403, 403, "own_draft"),  # checked by a POST only
+    ],
+    "admin:articles_article_copydesk_new": [case(LOGIN, 200, 200, 200, method="post"), case(LOGIN, 403, 403, 403)],
+    "admin:articles_article_copydesk_ignore": [
+        case(LOGIN, 403, 200, 200, "published", method="post", data={"check": "style", "text": "Kiev"}),
+        case(LOGIN, 200, 200, 200, "own_draft", method="post", data={"check": "style", "text": "Kiev"}),
+        case(LOGIN, 400, 400, 400, "own_draft", method="post"),  # names no finding
+        case(LOGIN, 403, 403, 403, "own_draft"),
+    ],
+    # The style guide and the copy desk's settings: editors keep them, reporters read them.
+    "admin:articles_styleentry_changelist": [case(LOGIN, 200, 200, 200)],
+    "admin:articles_styleentry_add": [case(LOGIN, 403, 200, 200)],
+    "admin:articles_styleentry_change": [
+        case(LOGIN, 200, 200, 200, "style_entry"),
+        case(LOGIN, 403, 200, 200, "style_entry", method="post"),
+    ],
+    "admin/articles/styleentry/<path:object_id>/": [
+        case(LOGIN, 302, 302, 302, path="/admin/articles/styleentry/{style_entry}/")
+    ],
+    "admin:articles_styleentry_history": [case(LOGIN, 200, 200, 200, "style_entry")],
+    "admin:articles_styleentry_delete": [case(LOGIN, 403, 200, 200, "style_entry")],
+    "admin:articles_housestyle_changelist": [case(LOGIN, 302, 302, 302)],  # opens the one row
+    "admin:articles_housestyle_add": [case(LOGIN, 403, 403, 403)],  # the row exists
+    "admin:articles_housestyle_change": [
+        case(LOGIN, 200, 200, 200, "house_style"),
+        case(LOGIN, 403, 200, 200, "house_style", method="post"),
+    ],
+    "admin/articles/housestyle/<path:object_id>/": [
+        case(LOGIN, 302, 302, 302, path="/admin/articles/housestyle/{house_style}/")
+    ],
+    "admin:articles_housestyle_history": [case(LOGIN, 200, 200, 200, "house_style")],
+    "admin:articles_housestyle_delete": [case(LOGIN, 403, 403, 403, "house_style")],  # settings stay
     # Sections, authors, topics, policies --------------------------------------------------------------
     "admin:articles_section_changelist": [case(LOGIN, 200, 200, 200)],
     "admin:articles_section_add": [case(LOGIN, 403, 200, 200)],
@@ -325,6 +361,8 @@ def rows(users):
         "tag": tag.pk,
         "tag_slug": tag.slug,
         "policy": policy.pk,
+        "style_entry": StyleEntry.objects.create(discouraged="Peking", preferred="Beijing").pk,
+        "house_style": HouseStyle.objects.get_or_create(pk=1)[0].pk,
         "policy_slug": policy.slug,
         "own_image": ImageFactory(uploaded_by=reporter).pk,
         "others_image": ImageFactory(uploaded_by=editor).pk,

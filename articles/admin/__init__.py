@@ -1,6 +1,6 @@
 """The articles admin. Django's autodiscover imports this package; importing its modules registers the models."""
 
-from . import catalogue  # noqa: F401
+from . import catalogue, copydesk  # noqa: F401
 from .stories import ArticleAdmin
 
 __all__ = ["ArticleAdmin"]

@@ -20,6 +20,7 @@ from ..preview import PREVIEW_DAYS, preview_token
 from ..search import UNREADABLE, full_text, readable, search_query
 from .autosave import autosave_context, autosave_urls, forget_autosaves
 from .board import home_board_view
+from .copydesk import CopyDeskAdmin
 from .history import StoryHistoryAdmin
 from .send_back import send_back, send_back_view
 from .widgets import KeysOnlyAutocomplete
@@ -92,7 +93,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(KeysOnlyAutocomplete, StoryHistoryAdmin):
+class ArticleAdmin(KeysOnlyAutocomplete, CopyDeskAdmin, StoryHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_label", "section", "byline_names", "published_at", "modified_at"]
     list_filter = [StateFilter, "section", "article_type", "authors"]

@@ -5,6 +5,7 @@ or `apps.get_model`, so none imports another model module: only the gate's query
 """
 
 from .autosave import Autosave, AutosaveQuerySet
+from .copydesk import HouseStyle, IgnoredFinding, StyleEntry, review_copy
 from .gate import ArticleQuerySet, StoryStatus, card_bylines
 from .people import Author, Byline
 from .record import Correction, EditingPresence, OldSlug, Policy, StatusChange
@@ -32,16 +33,20 @@ __all__ = [
     "Byline",
     "Correction",
     "EditingPresence",
+    "HouseStyle",
+    "IgnoredFinding",
     "OldSlug",
     "Policy",
     "SearchDocument",
     "Section",
     "StaleArticle",
     "StatusChange",
+    "StyleEntry",
     "StoryStatus",
     "Tag",
     "card_bylines",
     "new_preview_key",
+    "review_copy",
     "story_saved",
     "validate_section_slug",
     "validate_story_date",

@@ -11,13 +11,22 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true", help="Publish the stories now.")
         parser.add_argument("--section", metavar="SLUG", help="Section for stories that name none.")
         parser.add_argument("--author", metavar="NAME", help="Byline for stories that name no authors.")
+        parser.add_argument(
+            "--no-mend",
+            action="store_true",
+            help="Import the copy as it came: no glued repeats or lost apostrophes mended (they are still reported).",
+        )
 
     def handle(self, *args, paths, **options):
         failures = 0
         for path in paths:
             try:
                 result = import_file(
-                    path, publish=options["publish"], section_slug=options["section"], author_name=options["author"]
+                    path,
+                    publish=options["publish"],
+                    section_slug=options["section"],
+                    author_name=options["author"],
+                    mend=not options["no_mend"],
                 )
             except ImportFailed as exc:
                 failures += 1
@@ -27,5 +36,7 @@ class Command(BaseCommand):
             if result.skipped:
                 message += f", {result.skipped} already imported before (skipped)"
             self.stdout.write(message)
+            for report in result.reports:
+                self.stdout.write(f"  “{report.headline[:60]}”: {report.summary()}")
         if failures:
             raise CommandError(f"{failures} of {len(paths)} files could not be imported.")
