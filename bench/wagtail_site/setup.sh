@@ -16,4 +16,6 @@ createdb -h 127.0.0.1 -U postgres "$database"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$database"
 "$venv/bin/python" manage.py migrate --verbosity 0
 "$venv/bin/python" manage.py fill_articles "${1:-10000}"
+# Autovacuum may be off (bench/README.md); the planner needs the new tables' statistics, as load_stories.py gives its own.
+vacuumdb -h 127.0.0.1 -U postgres --analyze --quiet "$database"
 echo "A sample article: http://127.0.0.1$("$venv/bin/python" manage.py sample_article | sed 's/.*"url": "\([^"]*\)".*/\1/')"

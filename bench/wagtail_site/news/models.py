@@ -58,7 +58,7 @@ class ArticleTag(TaggedItemBase):
 class ArticlePage(Page):
     standfirst = models.TextField(blank=True)
     body = RichTextField()
-    date = models.DateTimeField("published")
+    date = models.DateTimeField("published", db_index=True)  # every list here is newest first
     tags = ClusterTaggableManager(through=ArticleTag, blank=True)
 
     content_panels = [
