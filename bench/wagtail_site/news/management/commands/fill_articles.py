@@ -72,7 +72,10 @@ class Command(BaseCommand):
                 first_published_at=story.published_at if live else None,
                 last_published_at=story.published_at if live else None,
             )
-            article.bylines = [Byline(author=author, role=role) for author, role in story.credits]
+            article.bylines = [
+                Byline(author=author, role=role, sort_order=position)
+                for position, (author, role) in enumerate(story.credits)
+            ]
             article.tags.add(*story.tags)
             story.section.add_child(instance=article)
             if story_id % 500 == 0 or story_id == articles:
