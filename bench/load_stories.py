@@ -24,9 +24,8 @@ from pathlib import Path
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stories import ARTICLE_TYPES, SECTIONS, StoryWriter, now  # noqa: E402
+from stories import BATCH, SECTIONS, StoryWriter, now, stories  # noqa: E402
 
-BATCH = 2_000
 AUTHORS = 600
 TAGS = 3_000
 ARTICLE_COLUMNS = (
@@ -34,7 +33,6 @@ ARTICLE_COLUMNS = (
     "created_at, modified_at, section_id, version, preview_key, seo_title, seo_description, social_headline, "
     "social_description"
 )
-CORRECTION_KINDS = ["correction", "correction", "clarification", "update"]
 LOADED_TABLES = ["articles_article", "articles_byline", "articles_article_tags", "articles_correction"]
 SEARCH_TABLE = "articles_searchdocument"
 # Kept while loading: primary keys (ON CONFLICT, foreign keys), and the unique indexes led by article_id
@@ -72,14 +70,14 @@ def ensure_people_and_places(connection, writer):
                 [name, slug, order],
             )
         for number in range(AUTHORS):
-            name = writer.random.choice(writer.proper_first) + " " + writer.random.choice(writer.proper_last)
+            name = writer.author_name()
             cursor.execute(
                 "INSERT INTO articles_author (name, slug, bio, is_organisation) VALUES (%s, %s, '', false) "
                 "ON CONFLICT (slug) DO NOTHING",
                 [name, f"bench-author-{number}"],
             )
         for number in range(TAGS):
-            name = f"{writer.random.choice(writer.proper)} {writer.random.choice(writer.content[:800])}".title()
+            name = writer.tag_name()
             cursor.execute(
                 "INSERT INTO articles_tag (name, slug) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                 [name, f"bench-tag-{number}"],
@@ -102,29 +100,20 @@ def load_batch(job):
     if "writer" not in WRITER:
         WRITER["writer"] = StoryWriter(seed=0)
     writer = WRITER["writer"]
-    writer.random.seed(first_id)
-    moment = now()
     articles, bylines, taggings, corrections = [], [], [], []
-    for article_id in range(first_id, first_id + count):
-        headline = writer.headline()
-        body, words = writer.body()
-        status = writer.status()
-        published_at = writer.published_at(moment)
-        if status == "scheduled":
-            status, published_at = "published", moment + (moment - published_at) / 1000
+    for article_id, story in stories(writer, first_id, count, now(), sections, authors, tags):
+        published_at = story.published_at.isoformat()
         articles.append((
-            article_id, headline, f"story-{article_id}", writer.standfirst(), body,
-            writer.random.choice(writer.proper).upper(), "", writer.random.choice(ARTICLE_TYPES), status,
-            published_at.isoformat(), words, published_at.isoformat(), published_at.isoformat(),
-            writer.random.choice(sections), 1, f"bench-{article_id}", "", "", "", "",
+            article_id, story.headline, f"story-{article_id}", story.standfirst, story.body, story.dateline, "",
+            story.article_type, story.status, published_at, story.words, published_at, published_at,
+            story.section, 1, f"bench-{article_id}", "", "", "", "",
         ))  # fmt: skip
-        if writer.random.random() < 0.03:  # about one story in thirty gets a correction or an update note
-            kind = writer.random.choice(CORRECTION_KINDS)
-            note = f"An earlier version of this story misstated {writer.standfirst().lower()}"
-            corrections.append((article_id, kind, note, (published_at + timedelta(hours=6)).isoformat()))
-        for position, (author_id, role) in enumerate(writer.credits(authors)):
+        if story.correction:
+            kind, note = story.correction
+            corrections.append((article_id, kind, note, (story.published_at + timedelta(hours=6)).isoformat()))
+        for position, (author_id, role) in enumerate(story.credits):
             bylines.append((article_id, author_id, role, position))
-        for tag_id in writer.random.sample(tags, writer.random.randint(1, 5)):
+        for tag_id in story.tags:
             taggings.append((article_id, tag_id))
     connection = connect()
     with connection, connection.cursor() as cursor:

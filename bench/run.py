@@ -7,14 +7,20 @@ and nginx in front of the cached one (deploy/nginx.conf); runs wrk against /heal
 section, search and feed pages on each, bounded in time; and prints requests/s, latency percentiles,
 errors, SQL queries per page, worker memory, and every figure as a ratio to the framework floor
 (/healthz on the same server, in the same run). Needs Debian's nginx and wrk (installed if missing).
+
+With --wagtail it also starts the Wagtail site of bench/wagtail_site (made by its setup.sh, in its own venv
+and database) the same way, adds its /healthz and article page to the table, and then drives the two
+article pages (this project's with the page cache off) in alternating rounds for their ratio (issue 21).
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
 PYTHON = sys.executable
+WAGTAIL_SITE = Path(__file__).resolve().parent / "wagtail_site"
+WAGTAIL_VENV = Path(__file__).resolve().parent / ".wagtail-venv"
 
 
 def ensure_tools():
@@ -81,13 +89,43 @@ def start_gunicorn(port, workers, threads, env, max_requests=None, log=subproces
     ]  # fmt: skip
     if max_requests is not None:
         command += ["--max-requests", str(max_requests)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    return serve(command, ROOT, env, port, log)
+
+
+def serve(command, cwd, env, port, log=subprocess.DEVNULL):
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
     except SystemExit:
         process.terminate()
         raise
     return process
+
+
+def wagtail_env(database_url):
+    return {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "wagtailbench.settings"}
+
+
+def wagtail_article(database_url, slug):
+    """The Wagtail site's article with this slug (the same story, when both archives hold it) or its newest."""
+    if not (WAGTAIL_VENV / "bin/gunicorn").exists():
+        raise SystemExit("No Wagtail site to compare with: run bench/wagtail_site/setup.sh first.")
+    output = subprocess.run(
+        [str(WAGTAIL_VENV / "bin/python"), "manage.py", "sample_article", slug],
+        cwd=WAGTAIL_SITE, env=wagtail_env(database_url), stdout=subprocess.PIPE, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(output)
+
+
+def start_wagtail(port, workers, threads, database_url):
+    """The Wagtail site as this project's server runs: sync workers, their heartbeat files in memory."""
+    check_port_free(port)
+    command = [
+        str(WAGTAIL_VENV / "bin/gunicorn"), "wagtailbench.wsgi", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--threads", str(threads), "--worker-tmp-dir", "/dev/shm",
+        "--no-control-socket",  # gunicorn 27 shares one control socket per user; two servers would fight over it
+    ]  # fmt: skip
+    return serve(command, WAGTAIL_SITE, wagtail_env(database_url), port)
 
 
 def start_nginx(workdir, app_port, nginx_port, static_port, static_dir, static_root, media_root):
@@ -190,7 +228,8 @@ def sample_pages():
         cursor.execute("SHOW shared_buffers")
         buffers = cursor.fetchone()[0]
     connection.close()
-    return pages, yardsticks, queries, f"{stories:,} stories, PostgreSQL shared_buffers {buffers}"
+    archive = f"{stories:,} stories, PostgreSQL shared_buffers {buffers}"
+    return pages, yardsticks, queries, archive, article.slug, article.headline
 
 
 def main():
@@ -206,23 +245,30 @@ def main():
     )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
     parser.add_argument("--port", type=int, default=8700, help="first of five loopback ports")
+    parser.add_argument("--wagtail", action="store_true", help="compare with bench/wagtail_site (its setup.sh first)")
+    parser.add_argument(
+        "--wagtail-database", default="postgres://postgres@127.0.0.1:5432/wagtail_bench", help="the Wagtail site's"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="alternating article rounds with --wagtail")
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("Set DATABASE_URL to a migrated, filled PostgreSQL database (bench/README.md).")
     ensure_tools()
     # A page cached from another database must not answer here: the bench's own Redis database starts empty.
     subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
-    os.environ.update(app_env(REDIS_URL=args.redis_url))
-    pages, yardsticks, queries, archive = sample_pages()
-
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     static_root = workdir / "static"
     shared = {"REDIS_URL": args.redis_url, "STATIC_ROOT": str(static_root)}
+    # Before the sample pages: with DEBUG off their templates need the static files' manifest.
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True, env=app_env(**shared)
     )
+    os.environ.update(app_env(**shared))
+    pages, yardsticks, queries, archive, slug, headline = sample_pages()
+    wagtail = wagtail_article(args.wagtail_database, slug) if args.wagtail else None
     cached_port, uncached_port, nginx_port, static_port = args.port, args.port + 1, args.port + 2, args.port + 3
-    servers, config, rows = {}, None, []
+    wagtail_port = args.port + 4
+    servers, config, rows, rounds = {}, None, [], []
     try:
         servers["cached"] = start_gunicorn(
             cached_port, args.workers, args.threads, app_env(**shared), max_requests=args.max_requests
@@ -237,19 +283,30 @@ def main():
         static_dir = workdir / "floor"
         static_dir.mkdir()
         with urllib.request.urlopen(f"http://127.0.0.1:{uncached_port}{pages['article']}") as response:
-            (static_dir / "article.html").write_bytes(response.read())
+            page_bytes = (static_dir / "article.html").write_bytes(response.read())
         config = start_nginx(workdir, cached_port, nginx_port, static_port, static_dir, static_root, ROOT / "media")
+        if wagtail:
+            servers["wagtail"] = start_wagtail(wagtail_port, args.workers, args.threads, args.wagtail_database)
         for server, port in [("cached", cached_port), ("uncached", uncached_port)]:
             floor = wrk(f"http://127.0.0.1:{port}/healthz", args.seconds, args.connections)
             rows.append((f"gunicorn {server}", "/healthz", floor, floor["rps"], "-"))
             for name, url in {**pages, **(yardsticks if server == "uncached" else {})}.items():
                 result = wrk(f"http://127.0.0.1:{port}{url}", args.seconds, args.connections)
                 rows.append((f"gunicorn {server}", name, result, floor["rps"], queries[name]))
+        if wagtail:
+            floor = wrk(f"http://127.0.0.1:{wagtail_port}/healthz", args.seconds, args.connections)
+            rows.append(("wagtail", "/healthz", floor, floor["rps"], "-"))
+            result = wrk(f"http://127.0.0.1:{wagtail_port}{wagtail['url']}", args.seconds, args.connections)
+            rows.append(("wagtail", "article", result, floor["rps"], wagtail["queries"]))
         nginx_floor = wrk(f"http://127.0.0.1:{static_port}/article.html", args.seconds, args.connections)
         rows.append(("nginx static file", "article bytes", nginx_floor, nginx_floor["rps"], "-"))
         for name in ["article", "home"]:
             result = wrk(f"http://127.0.0.1:{nginx_port}{pages[name]}", args.seconds, args.connections)
             rows.append(("nginx front", name, result, nginx_floor["rps"], queries[name]))
+        for _ in range(args.rounds if wagtail else 0):
+            ours = wrk(f"http://127.0.0.1:{uncached_port}{pages['article']}", args.seconds, args.connections)
+            theirs = wrk(f"http://127.0.0.1:{wagtail_port}{wagtail['url']}", args.seconds, args.connections)
+            rounds.append((ours["rps"], theirs["rps"]))
         memory = {server: worker_memory_mb(process) for server, process in servers.items()}
     finally:
         if config:
@@ -273,6 +330,28 @@ def main():
     print("\nfloor: /healthz on the same gunicorn server; for the nginx front, the same bytes as a static file.")
     print("worker memory (RSS per gunicorn worker, after the run): "
           + ", ".join(f"{server} {mb:.0f} MB" for server, mb in memory.items()))  # fmt: skip
+
+    if wagtail:
+        print_wagtail_comparison(rows, rounds, wagtail, headline, page_bytes)
+
+
+def print_wagtail_comparison(rows, rounds, wagtail, headline, page_bytes):
+    """The article page with the page cache off as a multiple of Wagtail's article page (issue 21's goal: 4)."""
+    articles = {server: result["rps"] for server, page, result, _, _ in rows if page == "article"}
+    story = "the same story" if wagtail["title"] == headline else f"another story ({wagtail['url']})"
+    print(
+        f"\nwagtail: Wagtail {wagtail['wagtail']} (bench/wagtail_site), {wagtail['articles']:,} articles, "
+        f"{story}; the page {wagtail['bytes']:,} bytes there, {page_bytes:,} here\n"
+        f"uncached article / Wagtail article in the table: {articles['gunicorn uncached'] / articles['wagtail']:.2f}"
+    )
+    if rounds:
+        print("\n| round | this project's article, page cache off, req/s | Wagtail article req/s | ratio |")
+        print("| ---: | ---: | ---: | ---: |")
+        for number, (ours, theirs) in enumerate(rounds, 1):
+            print(f"| {number} | {ours:,.0f} | {theirs:,.0f} | {ours / theirs:.2f} |")
+        ratios = sorted(ours / theirs for ours, theirs in rounds)
+        print(f"\nmedian ratio over {len(rounds)} alternating rounds: {statistics.median(ratios):.2f} "
+              f"({ratios[0]:.2f}-{ratios[-1]:.2f}); goal 4.00")  # fmt: skip
 
 
 if __name__ == "__main__":

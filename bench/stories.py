@@ -7,6 +7,7 @@ rare), so text search sees a realistic mix of very common, common and rare terms
 
 import random
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import escape, unescape
 from itertools import accumulate
@@ -55,6 +56,24 @@ PLACES = [
 ]  # fmt: skip
 NEWS_NAMES = ["Lukashenko", "Khrenin", "Putin", "Zelensky", "Macron", "Scholz", "Tusk", "Sunak", "Modi", "Lula"]
 TWENTY_YEARS = timedelta(days=365 * 20)
+CORRECTION_KINDS = ["correction", "correction", "clarification", "update"]
+BATCH = 2_000  # stories drawn from one seed (the first story's id); load_stories.py COPYs one batch at a time
+
+
+@dataclass
+class Story:
+    headline: str
+    body: str
+    words: int
+    status: str
+    published_at: datetime
+    standfirst: str
+    dateline: str
+    article_type: str
+    section: object
+    correction: tuple | None  # (kind, note)
+    credits: list  # [(author, role)]
+    tags: list
 
 
 def sample_words():
@@ -143,6 +162,12 @@ class StoryWriter:
             return "published"
         return ["draft", "review", "withdrawn", "scheduled"][int((roll - 0.95) / 0.0125)]
 
+    def author_name(self):
+        return self.random.choice(self.proper_first) + " " + self.random.choice(self.proper_last)
+
+    def tag_name(self):
+        return f"{self.random.choice(self.proper)} {self.random.choice(self.content[:800])}".title()
+
     def credits(self, authors):
         """Several bylines per story with roles: one or two writers, sometimes extra reporting, sometimes photos."""
         rnd = self.random
@@ -155,6 +180,37 @@ class StoryWriter:
         if rnd.random() < 0.25:
             credits.append((chosen[3], "photos"))
         return credits
+
+
+def stories(writer, first_id, count, moment, sections, authors, tags):
+    """(id, Story) from first_id on, the same whichever site loads them: the draws are seeded every BATCH ids.
+
+    A scheduled story is published in the coming days (its date in the future), the others in the past 20 years.
+    """
+    for story_id in range(first_id, first_id + count):
+        if (story_id - first_id) % BATCH == 0:
+            writer.random.seed(story_id)
+        rnd = writer.random
+        headline = writer.headline()
+        body, words = writer.body()
+        status = writer.status()
+        published_at = writer.published_at(moment)
+        if status == "scheduled":
+            status, published_at = "published", moment + (moment - published_at) / 1000
+        standfirst = writer.standfirst()
+        dateline = rnd.choice(writer.proper).upper()
+        article_type = rnd.choice(ARTICLE_TYPES)
+        section = rnd.choice(sections)
+        correction = None
+        if rnd.random() < 0.03:  # about one story in thirty gets a correction or an update note
+            kind = rnd.choice(CORRECTION_KINDS)
+            correction = (kind, f"An earlier version of this story misstated {writer.standfirst().lower()}")
+        credits = writer.credits(authors)
+        chosen_tags = rnd.sample(tags, rnd.randint(1, 5))
+        yield story_id, Story(
+            headline, body, words, status, published_at, standfirst, dateline, article_type, section, correction,
+            credits, chosen_tags,
+        )  # fmt: skip
 
 
 def now():
