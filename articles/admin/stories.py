@@ -21,6 +21,7 @@ from ..search import UNREADABLE, full_text, readable, search_query
 from .autosave import autosave_context, autosave_urls, forget_autosaves
 from .board import home_board_view
 from .history import StoryHistoryAdmin
+from .live import live_urls
 from .send_back import send_back, send_back_view
 from .widgets import KeysOnlyAutocomplete
 
@@ -279,6 +280,7 @@ class ArticleAdmin(KeysOnlyAutocomplete, StoryHistoryAdmin):
     def get_urls(self):
         own = [
             *autosave_urls(self),
+            *live_urls(self),
             path(
                 "home-board/",
                 self.admin_site.admin_view(partial(home_board_view, self)),

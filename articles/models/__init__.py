@@ -6,6 +6,7 @@ or `apps.get_model`, so none imports another model module: only the gate's query
 
 from .autosave import Autosave, AutosaveQuerySet
 from .gate import ArticleQuerySet, StoryStatus, card_bylines
+from .live import LiveCoverage, LiveEntry, LiveEntryChange, LiveEntryQuerySet
 from .people import Author, Byline
 from .record import Correction, EditingPresence, OldSlug, Policy, StatusChange
 from .search import SearchDocument
@@ -32,6 +33,10 @@ __all__ = [
     "Byline",
     "Correction",
     "EditingPresence",
+    "LiveCoverage",
+    "LiveEntry",
+    "LiveEntryChange",
+    "LiveEntryQuerySet",
     "OldSlug",
     "Policy",
     "SearchDocument",
