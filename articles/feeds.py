@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from .models import Article, Author, Correction, LiveEntry, Section
 from .live_read import live_story
+from .models import Article, Author, Correction, LiveEntry, Section
 from .pagecache import depends_on
 from .publishing import live_surface
 from .sanitize import xml_text

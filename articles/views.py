@@ -18,8 +18,8 @@ from . import live_read, readpath
 from .models import EARLIEST_YEAR, LATEST_YEAR, Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .models.gate import shown_on_home
 from .pagecache import depends_on
-from .publishing import live_surface
 from .preview import article_for_token
+from .publishing import live_surface
 from .search import SearchForm, full_text, search_archive
 from .site import absolute_url
 from .sitemaps import SITEMAPS, MonthSitemap, story_months
@@ -49,10 +49,7 @@ def paginate(request, queryset):
 
 def home(request):
     depends_on(request, "home")
-    if readpath.supported():
-        page = readpath.home_page(timezone.now())
-    else:
-        page = Article.objects.published().home_page()
+    page = readpath.home_page(timezone.now()) if readpath.supported() else Article.objects.published().home_page()
     live_read.mark_open_coverage(shown_on_home(page))
     return render(request, "articles/home.html", page)
 
