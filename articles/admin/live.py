@@ -43,9 +43,12 @@ class LiveEntryForm(forms.ModelForm):
 
     def __init__(self, *args, admin_site=admin.site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["image"].widget = AutocompleteSelect(Article._meta.get_field("lead_image"), admin_site)
-        self.fields["authors"].widget = AutocompleteSelectMultiple(Byline._meta.get_field("author"), admin_site)
-        self.fields["image"].label = "Picture"
+        # The library's and the contributors' search boxes, as the story form has them.
+        image, authors = self.fields["image"], self.fields["authors"]
+        image.widget = AutocompleteSelect(Article._meta.get_field("lead_image"), admin_site)
+        authors.widget = AutocompleteSelectMultiple(Byline._meta.get_field("author"), admin_site)
+        image.widget.choices, authors.widget.choices = image.choices, authors.choices
+        image.label = "Picture"
 
     def clean_body(self):
         body = self.cleaned_data["body"]
