@@ -71,8 +71,8 @@
       if (answer.key_events_html !== null) {
         document.getElementById("live-key-events").replaceWith(fragment(answer.key_events_html));
       }
+      showButton();
     });
-    showButton();
     if (answer.ended) {
       stopped = true;
       document.getElementById("live-status").textContent = "This live coverage has ended.";
