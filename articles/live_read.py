@@ -68,7 +68,8 @@ def live_page(article, now, at=None):
     entries = LiveEntry.objects.published(at=now).filter(article=article)
     listed = entries
     if at is not None:
-        start = entries.filter(pk=at).values("posted_at", "pk").first() if str(at).isdigit() else None
+        is_key = at.isascii() and at.isdigit() and len(at) <= 18
+        start = entries.filter(pk=at).values("posted_at", "pk").first() if is_key else None
         if start is None:
             raise NoSuchEntry(at)
         listed = entries.filter(

@@ -96,7 +96,7 @@ def live_updates(request, section, slug):
     """
     article = live_read.live_story(section, slug)
     since = request.GET.get("since", "0")
-    if not since.isdigit() or len(since) > 20:
+    if not (since.isascii() and since.isdigit()) or len(since) > 20:
         return JsonResponse({"error": "“since” must be the version number a previous answer gave."}, status=400)
     depends_on(request, f"article:{article.pk}", live_surface(article.pk))
     return JsonResponse(live_read.updates(article, int(since), timezone.now()))

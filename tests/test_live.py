@@ -11,6 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles import live_read
 from articles.models import Article, LiveCoverage, LiveEntry, LiveEntryChange
@@ -178,7 +181,8 @@ def test_older_entries_are_a_page_away_and_permalinks_reach_them(client):
     earlier = client.get(f"{story.get_absolute_url()}?at={first_hidden.pk}").content.decode()
     assert f'id="entry-{first_hidden.pk}"' in earlier and f'id="entry-{oldest_shown.pk}"' not in earlier
     assert "Show earlier updates" not in earlier
-    assert client.get(f"{story.get_absolute_url()}?at=nope").status_code == 404
+    for bad in ("nope", "9" * 30, "²", "١٢", ""):
+        assert client.get(f"{story.get_absolute_url()}?at={bad}").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -294,7 +298,7 @@ def test_the_update_endpoint_answers_304_when_nothing_changed(client):
     assert client.get(updates_url(story, version), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
-@pytest.mark.parametrize("since", ["x", "-1", "1.5", "9" * 21, ""])
+@pytest.mark.parametrize("since", ["x", "-1", "1.5", "9" * 21, "", "²", "١٢"])
 def test_a_malformed_since_is_a_clear_400(client, since):
     story = LiveStoryFactory()
     response = client.get(f"{story.get_absolute_url()}updates/?since={since}")
@@ -383,3 +387,11 @@ def test_a_live_story_in_draft_shows_no_entry_anywhere(client):
     LiveEntryFactory(article=story, headline="Too early")
     assert client.get(updates_url(story)).status_code == 404
     assert not LiveEntry.objects.published().exists()
+
+
+@hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(since=st.text(max_size=30))
+def test_any_since_is_answered_or_refused_clearly(client, since):
+    story = Article.objects.filter(article_type=Article.Type.LIVE).first() or LiveStoryFactory()
+    response = client.get(f"{story.get_absolute_url()}updates/", {"since": since})
+    assert response.status_code in (200, 400)
