@@ -93,10 +93,9 @@ def live_page(article, now, at=None):
     }
 
 
-def last_changed(article, now):
+def last_changed(live):
     """When anything readers see of the story's entries last changed (None: never), for Last-Modified."""
-    version = LiveEntry.objects.filter(article=article).version(now)
-    return datetime.datetime.fromtimestamp(version / 1_000_000, tz=datetime.UTC) if version else None
+    return datetime.datetime.fromtimestamp(live["version"] / 1_000_000, tz=datetime.UTC) if live["version"] else None
 
 
 def updates(article, since, now):

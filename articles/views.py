@@ -71,7 +71,7 @@ def article_detail(request, section, slug):
             live = live_read.live_page(article, timezone.now(), at=request.GET.get("at"))
         except live_read.NoSuchEntry as exc:
             raise Http404("No such update in this story.") from exc
-        last_modified = max(filter(None, [last_modified, live_read.last_changed(article, live["now"])]))
+        last_modified = max(filter(None, [last_modified, live_read.last_changed(live)]))
     depends_on(
         request,
         f"article:{article.pk}",

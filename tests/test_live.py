@@ -395,3 +395,25 @@ def test_any_since_is_answered_or_refused_clearly(client, since):
     story = Article.objects.filter(article_type=Article.Type.LIVE).first() or LiveStoryFactory()
     response = client.get(f"{story.get_absolute_url()}updates/", {"since": since})
     assert response.status_code in (200, 400)
+
+
+def test_a_live_page_costs_a_few_small_queries_however_many_entries(client, django_assert_max_num_queries):
+    story = LiveStoryFactory()
+    for _ in range(30):
+        LiveEntryFactory(article=story, key_event=True).authors.add(AuthorFactory())
+    # The story and the navigation (read path); coverage, entries, their authors, key events, the version;
+    # JSON-LD's coverage, entries and their authors.
+    with django_assert_max_num_queries(11):
+        assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_a_new_entry_moves_the_pages_last_modified(client):
+    story = LiveStoryFactory()
+    Article.objects.filter(pk=story.pk).update(modified_at=timezone.now() - timedelta(hours=1))
+    before = client.get(story.get_absolute_url())["Last-Modified"]
+
+    LiveEntryFactory(article=story)
+
+    response = client.get(story.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=before)
+    assert response.status_code == 200
+    assert response["Last-Modified"] != before
