@@ -417,3 +417,50 @@ def test_a_new_entry_moves_the_pages_last_modified(client):
     response = client.get(story.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=before)
     assert response.status_code == 200
     assert response["Last-Modified"] != before
+
+
+def test_the_live_desk_lists_every_entry_with_its_state_and_log(client):
+    editor = staff_user("Editor")
+    story = LiveStoryFactory()
+    client.force_login(editor)
+    client.post(live_url(story), {"body": "Posted now", "headline": "Posted"})
+    later = (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    client.post(live_url(story), {"body": "Later", "headline": "Scheduled one", "posted_at": later})
+    client.post(live_url(story), {"body": "Held", "headline": "Held back", "is_draft": "on"})
+    gone = LiveEntryFactory(article=story, headline="Gone")
+    gone.delete_for_readers(editor)
+
+    desk = client.get(live_url(story)).content.decode()
+
+    for headline, state in [
+        ("Posted", "Posted"),
+        ("Scheduled one", "Scheduled"),
+        ("Held back", "Draft"),
+        ("Gone", "Deleted"),
+    ]:
+        row = desk[desk.index(f"{headline}</td>") :]
+        assert row[: row.index("</tr>")].count(f"<td>{state}</td>") == 1, headline
+    assert f"Deleted by {editor.username}" in desk
+    assert client.get(reverse("admin:articles_article_live_entry", args=[story.pk, gone.pk])).status_code == 404
+    assert "Posted now" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_time_outside_the_allowed_years_is_refused_with_the_form(client):
+    client.force_login(staff_user("Editor"))
+    story = LiveStoryFactory()
+    response = client.post(live_url(story), {"body": "Old news", "posted_at": "1850-01-01T10:00"})
+    assert response.status_code == 200
+    assert "between the years 1900 and 2200" in response.content.decode()
+    assert not LiveEntry.objects.exists()
+
+
+def test_ending_and_reopening_coverage_from_the_desk(client):
+    client.force_login(staff_user("Editor"))
+    story = LiveStoryFactory()
+    coverage = reverse("admin:articles_article_live_coverage", args=[story.pk])
+
+    assert client.post(coverage, {"action": "end"}).status_code == 302
+    assert LiveCoverage.objects.get(article=story).ended_at is not None
+    assert "This live coverage has ended" in client.get(story.get_absolute_url()).content.decode()
+    client.post(coverage, {"action": "reopen"})
+    assert LiveCoverage.objects.get(article=story).is_open
