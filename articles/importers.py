@@ -296,10 +296,9 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
         for number, fields in enumerate(checked, start=1):
             key = fingerprint(fields)
             story = f"{label}: story {number} ({fields['headline'][:60]!r})"
-            known = Article.objects.filter(import_key=key).first()
-            if known:
+            if Article.objects.filter(import_key=key).exists():
                 result.skipped += 1
-                add_entries(result, known, fields, story)
+                add_entries(result, Article.objects.get(import_key=key), fields, story)
                 continue
             try:
                 article = create_article(fields, key)
