@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from .models import Article, Author, Correction, Section
+from .live_read import live_story
+from .models import Article, Author, Correction, LiveEntry, Section
 from .pagecache import depends_on
+from .publishing import live_surface
 from .sanitize import xml_text
 from .site import absolute_url
 
@@ -265,3 +267,62 @@ class CorrectionsAtom(Corrections):
     feed_type = NewsAtomFeed
     subtitle = Corrections.description
     url_name = "articles:corrections_feed_atom"
+
+
+class LiveEntries(Feed):
+    """A live story's entries, newest first: what its page shows, for feed readers."""
+
+    feed_type = NewsRssFeed
+    url_name = "articles:live_feed_rss"
+
+    def get_object(self, request, section, slug):
+        article = live_story(section, slug)
+        depends_on(request, f"article:{article.pk}", live_surface(article.pk))
+        return article
+
+    def title(self, article):
+        return f"{article.headline} | {settings.SITE_NAME}"
+
+    def description(self, article):
+        return escape(article.summary)
+
+    def link(self, article):
+        return article.canonical_url
+
+    def feed_url(self, article):
+        return absolute_url(reverse(self.url_name, kwargs={"section": article.section.slug, "slug": article.slug}))
+
+    def author_name(self, article):
+        return settings.SITE_NAME
+
+    def items(self, article):
+        entries = LiveEntry.objects.published().filter(article=article).for_page().select_related("article__section")
+        return entries.newest_first()[:FEED_SIZE]
+
+    def item_title(self, entry):
+        return entry.title
+
+    def item_description(self, entry):
+        # The body is sanitised on every save (articles/sanitize.py), as safe as the page.
+        return entry.body
+
+    def item_link(self, entry):
+        return absolute_url(entry.get_absolute_url())
+
+    def item_guid(self, entry):
+        return absolute_url(entry.get_absolute_url())
+
+    def item_pubdate(self, entry):
+        return entry.posted_at
+
+    def item_updateddate(self, entry):
+        return max(entry.posted_at, entry.changed_at)
+
+    def item_extra_kwargs(self, entry):
+        return {"bylines": [(author.name, absolute_url(author.get_absolute_url())) for author in entry.authors.all()]}
+
+
+class LiveEntriesAtom(LiveEntries):
+    feed_type = NewsAtomFeed
+    subtitle = LiveEntries.description
+    url_name = "articles:live_feed_atom"

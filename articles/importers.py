@@ -21,7 +21,9 @@ JSON: one story object or a list of them:
       "seo_title": "",                       optional, at most 110 characters: the title in search results
       "seo_description": "",                 optional, at most 160: the summary in search results
       "social_headline": "",                 optional, at most 110: the title when the story is shared
-      "social_description": ""               optional, at most 200: the text when the story is shared
+      "social_description": "",              optional, at most 200: the text when the story is shared
+      "external_id": "",                     optional: the source's stable id (live coverage)
+      "live_entries": []                     optional: a live story's entries (articles/live_import.py)
     }
 
 Left out or empty, the last four fall back to the headline and the standfirst.
@@ -34,7 +36,8 @@ phrase glued to its own repeat, a possessive without its apostrophe) are mended 
 each story's report says what was mended and what is left for the desk.
 
 A file (at most 10 MB) imports whole or not at all. A story already imported (same
-headline and body) is skipped, so importing a file twice adds nothing. Authors and
+headline and body, or the same external_id) is skipped, so importing a file twice adds nothing;
+only a known story's new live entries are added, and a bad entry is refused on its own. Authors and
 topics are matched by name (case and spacing aside), never by slug; a new section
 goes last in the navigation.
 """
@@ -54,6 +57,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from . import checklist, copydesk
+from .live_import import add_live_entries, external_id_of, live_entries_of
 from .models import (
     RESERVED_SECTION_SLUGS,
     Article,
@@ -99,6 +103,8 @@ class ImportResult:
     created: list = field(default_factory=list)
     skipped: int = 0
     reports: list = field(default_factory=list)  # a CopyReport per story created
+    entries_added: int = 0
+    refused_entries: list = field(default_factory=list)
 
 
 def parse_text(text):
@@ -189,9 +195,12 @@ def validate(story, *, publish, section_slug, author_name):
         raise ValueError(f"unknown status {shown(status)} (use one of {', '.join(Article.Status.values)})")
     if publish:
         status = Article.Status.PUBLISHED
-    article_type = story.get("article_type") or Article.Type.NEWS
+    live_entries = live_entries_of(story)
+    article_type = story.get("article_type") or (Article.Type.LIVE if live_entries else Article.Type.NEWS)
     if article_type not in Article.Type.values:
         raise ValueError(f"unknown article_type {shown(article_type)}")
+    if live_entries and article_type != Article.Type.LIVE:
+        raise ValueError("live_entries belong to a story whose article_type is “live”")
     published_at = story.get("published_at")
     if published_at:
         try:
@@ -235,10 +244,15 @@ def validate(story, *, publish, section_slug, author_name):
         "section": section,
         "credits": credits,
         "tags": [_name(tag) for tag in tags],
+        "external_id": external_id_of(story),
+        "live_entries": live_entries,
     }
 
 
 def fingerprint(fields):
+    """The story's import key: its source's external_id when it has one (the story may change), else its text."""
+    if fields["external_id"]:
+        return hashlib.sha256(json.dumps(["external_id", fields["external_id"]]).encode()).hexdigest()
     return hashlib.sha256(json.dumps([fields["headline"], fields["body"]]).encode()).hexdigest()
 
 
@@ -310,10 +324,11 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
         refused = []
         for number, fields in enumerate(checked, start=1):
             key = fingerprint(fields)
+            story = f"{label}: story {number} ({fields['headline'][:60]!r})"
             if Article.objects.filter(import_key=key).exists():
                 result.skipped += 1
+                add_entries(result, Article.objects.get(import_key=key), fields, story)
                 continue
-            story = f"{label}: story {number} ({fields['headline'][:60]!r})"
             try:
                 article = create_article(fields, key)
             except ValueError as exc:
@@ -328,9 +343,16 @@ def import_stories(stories, *, label, publish=False, section_slug=None, author_n
                     refused.append(f"{story}: cannot be published: it needs {'; '.join(blocking).lower()}")
             result.created.append(article)
             result.reports.append(fields["copy_report"])
+            add_entries(result, article, fields, story)
         if refused:
             raise ImportFailed("\n".join(refused))
     return result
+
+
+def add_entries(result, article, fields, story):
+    added, refused = add_live_entries(article, fields["live_entries"], story)
+    result.entries_added += added
+    result.refused_entries += refused
 
 
 def import_file(path, **options):

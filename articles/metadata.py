@@ -9,7 +9,8 @@ Each falls back to the headline and the summary.
 
 from django.conf import settings
 
-from .models import Article
+from .models import Article, LiveCoverage, LiveEntry
+from .sanitize import plain_text
 from .site import absolute_url, og_locale, publisher
 
 # schema.org's NewsArticle subtypes for the story types that have one.
@@ -97,10 +98,36 @@ def structured_data(article):
         data["dateline"] = article.dateline
     if article.lead_image_url:
         data["image"] = [article.lead_image_url]
+    if article.article_type == Article.Type.LIVE:
+        data.update(live_blog(article))
     corrections = article.public_corrections
     if corrections:
         data["correction"] = [
             {"@type": "CorrectionComment", "text": c.note, "datePublished": c.created_at.isoformat()}
             for c in corrections
         ]
+    return data
+
+
+def live_blog(article):
+    """A live story as Google's LiveBlogPosting: its coverage times and every entry readers may see."""
+    coverage = LiveCoverage.objects.filter(article=article).first() or LiveCoverage(article=article)
+    data = {"@type": "LiveBlogPosting"}
+    if coverage.start:
+        data["coverageStartTime"] = coverage.start.isoformat()
+    if coverage.ended_at:
+        data["coverageEndTime"] = coverage.ended_at.isoformat()
+    entries = LiveEntry.objects.published().filter(article=article).prefetch_related("authors").newest_first()
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": entry.title,
+            "url": f"{article.canonical_url}#{entry.anchor}",
+            "datePublished": entry.posted_at.isoformat(),
+            "dateModified": max(entry.posted_at, entry.changed_at).isoformat(),
+            "articleBody": " ".join(plain_text(entry.body).split()),
+            "author": [schema_author(author) for author in entry.authors.all()] or [credited_organisation(article)],
+        }
+        for entry in entries
+    ]
     return data

@@ -76,17 +76,19 @@ def current_generations(surfaces):
 
 
 def next_scheduled_change():
-    """Seconds since the epoch of the next moment a story goes live or expires (None: none planned)."""
+    """Seconds since the epoch of the next moment a story or live entry goes live or a story expires (None: none)."""
     cached = cache.get(NEXT_CHANGE_KEY)
     if cached is not None and (cached == 0 or cached > now_seconds()):
         return cached or None
-    from .models import Article
+    from .models import Article, LiveEntry
 
     now = timezone.now()
     upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
         going_live=Min("published_at", filter=Q(published_at__gt=now)),
         expiring=Min("expires_at", filter=Q(expires_at__gt=now)),
     )
+    # A scheduled live entry appears by itself too: on its story's page, feed and update endpoint.
+    upcoming["entry"] = LiveEntry.objects.next_reveal(now)
     upcoming = [moment.timestamp() for moment in upcoming.values() if moment]
     next_change = min(upcoming) if upcoming else 0
     cache.set(NEXT_CHANGE_KEY, next_change, timeout=settings.PAGE_CACHE_SECONDS)

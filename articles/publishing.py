@@ -9,7 +9,18 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import Article, Author, Byline, Correction, Policy, Section, Tag, story_saved
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    LiveCoverage,
+    LiveEntry,
+    Policy,
+    Section,
+    Tag,
+    story_saved,
+)
 from .pagecache import bump
 
 # Pages that list stories from everywhere: any public story change may show there.
@@ -138,3 +149,27 @@ def names_changed(sender, **kwargs):
 @receiver([post_save, post_delete], sender=Policy)
 def policy_changed(sender, instance, **kwargs):
     purge([f"policy:{instance.pk}", "corrections"])
+
+
+def live_surface(article_pk):
+    """What shows a live story's entries: its page, its entries' feed and its update endpoint, nothing else."""
+    return f"live:{article_pk}"
+
+
+@receiver([post_save, post_delete], sender=LiveEntry)
+def live_entry_changed(sender, instance, **kwargs):
+    purge([live_surface(instance.article_id)])
+
+
+@receiver(m2m_changed, sender=LiveEntry.authors.through)
+def live_entry_authors_changed(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, LiveEntry):
+        purge([live_surface(instance.article_id)])
+
+
+@receiver([post_save, post_delete], sender=LiveCoverage)
+def live_coverage_changed(sender, instance, **kwargs):
+    """Opening or closing coverage changes the story's cards (the "Live" label) as well as its page."""
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article and is_or_was_public(article):
+        purge_story(article, live_surface(article.pk))

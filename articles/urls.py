@@ -37,5 +37,8 @@ urlpatterns = [
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
     path("archive/<int:year>/<int:month>/<int:day>/", views.DayArchive.as_view(), name="archive_day"),
     path("<uslug:section>/<uslug:slug>/", views.article_detail, name="detail"),
+    path("<uslug:section>/<uslug:slug>/updates/", views.live_updates, name="live_updates"),
+    path("<uslug:section>/<uslug:slug>/feed/rss/", conditional_page(feeds.LiveEntries()), name="live_feed_rss"),
+    path("<uslug:section>/<uslug:slug>/feed/atom/", conditional_page(feeds.LiveEntriesAtom()), name="live_feed_atom"),
     path("<uslug:slug>/", views.section_detail, name="section"),
 ]

@@ -14,10 +14,12 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import conditional_page
 from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthArchiveView, YearArchiveView
 
-from . import readpath
+from . import live_read, readpath
 from .models import EARLIEST_YEAR, LATEST_YEAR, Article, Author, Correction, OldSlug, Policy, Section, Tag
+from .models.gate import shown_on_home
 from .pagecache import depends_on
 from .preview import article_for_token
+from .publishing import live_surface
 from .search import SearchForm, full_text, search_archive
 from .site import absolute_url
 from .sitemaps import SITEMAPS, MonthSitemap, story_months
@@ -47,9 +49,9 @@ def paginate(request, queryset):
 
 def home(request):
     depends_on(request, "home")
-    if readpath.supported():
-        return render(request, "articles/home.html", readpath.home_page(timezone.now()))
-    return render(request, "articles/home.html", Article.objects.published().home_page())
+    page = readpath.home_page(timezone.now()) if readpath.supported() else Article.objects.published().home_page()
+    live_read.mark_open_coverage(shown_on_home(page))
+    return render(request, "articles/home.html", page)
 
 
 @conditional_page
@@ -63,17 +65,41 @@ def article_detail(request, section, slug):
         return redirect(old.article, permanent=True)
     if article.section.slug != section:
         return redirect(article, permanent=True)
+    live, last_modified = None, article.last_modified
+    if article.article_type == Article.Type.LIVE:
+        try:
+            live = live_read.live_page(article, timezone.now(), at=request.GET.get("at"))
+        except live_read.NoSuchEntry as exc:
+            raise Http404("No such update in this story.") from exc
+        last_modified = max(filter(None, [last_modified, live_read.last_changed(live)]))
     depends_on(
         request,
         f"article:{article.pk}",
         f"section:{article.section_id}",
         *(f"tag:{tag.pk}" for tag in article.tags.all()),
         *(f"author:{byline.author_id}" for byline in article.listed_bylines),
+        *([live_surface(article.pk)] if live else []),
     )
-    response = render(request, "articles/article_detail.html", {"article": article, "related": related})
+    context = {"article": article, "related": related, "live": live}
+    response = render(request, "articles/article_detail.html", context)
     # conditional_page adds an ETag of the page itself and answers revalidations with 304.
-    response["Last-Modified"] = http_date(article.last_modified.timestamp())
+    response["Last-Modified"] = http_date(last_modified.timestamp())
     return response
+
+
+@conditional_page
+def live_updates(request, section, slug):
+    """What changed in a live story after `since` (the `version` its page or the last answer gave), as JSON.
+
+    Every reader who is up to date asks for the same URL: the page cache and the nginx front keep one
+    answer for all of them until a changed entry purges it. conditional_page answers revalidations with 304.
+    """
+    article = live_read.live_story(section, slug)
+    since = request.GET.get("since", "0")
+    if not (since.isascii() and since.isdigit()) or len(since) > 20:
+        return JsonResponse({"error": "“since” must be the version number a previous answer gave."}, status=400)
+    depends_on(request, f"article:{article.pk}", live_surface(article.pk))
+    return JsonResponse(live_read.updates(article, int(since), timezone.now()))
 
 
 def story_with_related(slug):
@@ -115,6 +141,7 @@ def section_detail(request, slug):
         section = get_object_or_404(Section.objects.with_published_stories(), slug=slug)
         page = paginate(request, Article.objects.published().filter(section=section).for_listing())
     depends_on(request, f"section:{section.pk}")
+    live_read.mark_open_coverage(page.object_list)
     context = {"section": section, "page": page, "current_section": section.slug}
     return render(request, "articles/section_detail.html", context)
 

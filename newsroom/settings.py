@@ -204,6 +204,8 @@ LOGGING = {
 
 # Anonymous readers' pages are cached this long at most; publishing purges them at once (articles/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# A live story's open page asks the update endpoint for new entries this often (static/js/live.js).
+LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "10"))
 
 # Who the site is: used by templates, feeds, sitemaps and structured data.
 SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")

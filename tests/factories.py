@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Correction, Section, Tag
+from articles.models import Article, Author, Byline, Correction, LiveEntry, Section, Tag
 from images.models import Image
 
 
@@ -67,6 +67,21 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     note = factory.Sequence(lambda n: f"An earlier version misstated figure {n}.")
+
+
+class LiveStoryFactory(ArticleFactory):
+    article_type = Article.Type.LIVE
+
+
+class LiveEntryFactory(factory.django.DjangoModelFactory):
+    """An entry readers see, posted a minute ago."""
+
+    class Meta:
+        model = LiveEntry
+
+    article = factory.SubFactory(LiveStoryFactory)
+    body = factory.Sequence(lambda n: f"<p>Update number {n} from the scene.</p>")
+    posted_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(minutes=1))
 
 
 def staff_user(role, username=None):

@@ -6,7 +6,16 @@ import pytest
 
 from articles.models import Article, Byline
 
-from .factories import ArticleFactory, AuthorFactory, BylineFactory, CorrectionFactory, SectionFactory, TagFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    CorrectionFactory,
+    LiveEntryFactory,
+    LiveStoryFactory,
+    SectionFactory,
+    TagFactory,
+)
 from .test_browser import ARTIFACTS, open_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,8 +56,12 @@ def test_public_pages_have_no_serious_or_critical_accessibility_violations(live_
     for n in range(6):
         story = ArticleFactory(section=world, headline=f"World story {n}", article_type=Article.Type.OPINION)
         story.tags.add(TagFactory(name=f"Topic {n}"))
+    live = LiveStoryFactory(section=world, headline="Storm over the harbour, live")
+    LiveEntryFactory(article=live, headline="Ferries stop", key_event=True).authors.add(AuthorFactory(name="Li Na"))
+    LiveEntryFactory(article=live, body="<p>Winds are easing.</p>")
     urls = {
         "home": "/",
+        "live": live.get_absolute_url(),
         "article": lead.get_absolute_url(),
         "section": world.get_absolute_url(),
         "corrections": "/corrections/",

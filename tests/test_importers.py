@@ -143,3 +143,80 @@ def test_demo_accounts_are_made_once_with_their_roles(capsys, django_user_model)
     assert reporter.has_perm("articles.add_article") and not reporter.has_perm("articles.publish_article")
     assert django_user_model.objects.get(username="editor").has_perm("articles.publish_article")
     assert django_user_model.objects.get(username="admin").is_superuser
+
+
+def live_feed(*entries, **story):
+    return {
+        "headline": "Storm over the coast, live",
+        "external_id": "wire-storm-0503",
+        "status": "published",
+        "published_at": "2024-05-03T07:00:00+00:00",
+        "authors": ["Wire staff"],
+        "live_entries": list(entries),
+        **story,
+    }
+
+
+def wire_entry(entry_id, minute, **fields):
+    return {
+        "id": entry_id,
+        "posted_at": f"2024-05-03T09:{minute:02d}:00+02:00",
+        "body_html": f"<p>Update {entry_id}.</p>",
+        **fields,
+    }
+
+
+def test_reimporting_a_live_feed_adds_only_its_new_entries_and_changes_nothing_else(tmp_path, capsys):
+    first = live_feed(wire_entry("e1", 1, key_event=True, authors=["Ana Ruiz"]), wire_entry("e2", 2))
+    call_command("import_articles", str(write_json(tmp_path, first)))
+    story = Article.objects.get()
+    version = story.version
+
+    again = live_feed(
+        wire_entry("e1", 1, body_html="<p>Changed at the source.</p>"),
+        wire_entry("e2", 2),
+        wire_entry("e3", 3, headline="Ferries stop"),
+        headline="A new headline the wire sent",
+    )
+    call_command("import_articles", str(write_json(tmp_path, again)))
+
+    story.refresh_from_db()
+    assert Article.objects.count() == 1
+    assert (story.headline, story.version, story.article_type) == ("Storm over the coast, live", version, "live")
+    entries = {entry.external_id: entry for entry in story.live_entries.all()}
+    assert sorted(entries) == ["e1", "e2", "e3"]
+    assert entries["e1"].body == "<p>Update e1.</p>" and entries["e1"].key_event
+    assert [author.name for author in entries["e1"].authors.all()] == ["Ana Ruiz"]
+    assert entries["e3"].headline == "Ferries stop"
+    assert "1 already imported before (skipped), 1 new live entries" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("not an object", "live entry 2 refused: it is not an object"),
+        ({"posted_at": "2024-05-03T09:00:00+02:00", "body_html": "<p>x</p>"}, "needs an “id”"),
+        ({"id": "b", "posted_at": "yesterday", "body_html": "<p>x</p>"}, "needs a “posted_at”"),
+        ({"id": "b", "posted_at": "2024-05-03T09:00:00", "body_html": "<p>x</p>"}, "needs a UTC offset"),
+        (
+            {"id": "b", "posted_at": "2024-05-03T09:00:00+02:00", "body_html": "<script></script>"},
+            "needs a “body_html”",
+        ),
+        ({"id": "b", "posted_at": "2024-05-03T09:00:00+02:00", "body_html": "<p>x</p>", "authors": "Ana"}, "authors"),
+        ({"id": "b", "posted_at": "2024-05-03T09:00:00+02:00", "body_html": "<p>x</p>", "headline": "x" * 201}, "200"),
+    ],
+)
+def test_a_bad_live_entry_is_refused_on_its_own_and_the_others_are_kept(tmp_path, capsys, bad, message):
+    path = write_json(tmp_path, live_feed(wire_entry("e1", 1), bad, wire_entry("e3", 3)))
+
+    call_command("import_articles", str(path))
+
+    assert sorted(Article.objects.get().live_entries.values_list("external_id", flat=True)) == ["e1", "e3"]
+    assert message in capsys.readouterr().err
+
+
+def test_live_entries_belong_to_a_live_story(tmp_path, capsys):
+    path = write_json(tmp_path, live_feed(wire_entry("e1", 1), article_type="news"))
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(path))
+    assert "live_entries belong to a story whose article_type is “live”" in capsys.readouterr().err

@@ -29,6 +29,8 @@ from .factories import (
     BylineFactory,
     DraftFactory,
     ImageFactory,
+    LiveEntryFactory,
+    LiveStoryFactory,
     TagFactory,
     staff_user,
 )
@@ -150,6 +152,30 @@ EXPECTED = {
     "admin:articles_article_discard_autosave_new": [
         case(LOGIN, 302, 302, 302, "new_story_key", method="post"),
         case(LOGIN, 403, 403, 403, "new_story_key"),
+    ],
+    # Live coverage: editors post to any live story, a reporter to one they are bylined on; other stories 404.
+    "admin:articles_article_live": [
+        case(LOGIN, 200, 200, 200, "live"),
+        case(LOGIN, 200, 200, 200, "live", method="post"),  # no body: the form with its error
+        case(LOGIN, 403, 200, 200, "live_unbylined"),
+        case(LOGIN, 403, 200, 200, "live_unbylined", method="post"),
+        case(LOGIN, 404, 404, 404, "published"),
+    ],
+    "admin:articles_article_live_coverage": [
+        case(LOGIN, 302, 302, 302, "live", method="post", data={"started_at": "not a time"}),
+        case(LOGIN, 403, 302, 302, "live_unbylined", method="post", data={"started_at": "not a time"}),
+        case(LOGIN, 405, 405, 405, "live"),  # changed by a POST only
+    ],
+    "admin:articles_article_live_entry": [
+        case(LOGIN, 200, 200, 200, "live", "live_entry"),
+        case(LOGIN, 200, 200, 200, "live", "live_entry", method="post"),
+        case(LOGIN, 403, 200, 200, "live_unbylined", "unbylined_entry"),
+        case(LOGIN, 403, 404, 404, "live_unbylined", "live_entry"),  # an entry of another story
+    ],
+    "admin:articles_article_live_entry_delete": [
+        case(LOGIN, 302, 302, 302, "live", "live_entry", method="post"),
+        case(LOGIN, 403, 302, 302, "live_unbylined", "unbylined_entry", method="post"),
+        case(LOGIN, 405, 405, 405, "live", "live_entry"),
     ],
     "admin:articles_article_revoke_preview": [
         case(LOGIN, 403, 302, 302, "published", method="post"),
@@ -290,6 +316,17 @@ EXPECTED = {
     "articles:search": [everyone(200, query="q=harbour")],
     "articles:preview": [case(LOGIN, 200, 200, 200, "others_draft"), case(LOGIN, 404, 404, 404, "deleted")],
     "articles:preview_link": [everyone(200, "preview_token"), everyone(404, "bad_token")],
+    "articles:live_updates": [
+        everyone(200, "live_section_slug", "live_slug"),
+        everyone(200, "live_section_slug", "live_slug", query="since=1700000000000000"),
+        everyone(400, "live_section_slug", "live_slug", query="since=yesterday"),
+        everyone(404, "section_slug", "published_slug"),  # not a live story
+    ],
+    "articles:live_feed_rss": [
+        everyone(200, "live_section_slug", "live_slug"),
+        everyone(404, "section_slug", "draft_slug"),
+    ],
+    "articles:live_feed_atom": [everyone(200, "live_section_slug", "live_slug")],
     "articles:feed_rss": [everyone(200)],
     "articles:feed_atom": [everyone(200)],
     "articles:section_feed_rss": [everyone(200, "section_slug")],
@@ -337,6 +374,8 @@ def rows(users):
     recoverable_version = Version.objects.get_for_object(recoverable).get().pk
     deleted.delete()
     recoverable.delete()
+    live, live_unbylined = LiveStoryFactory(created_by=editor), LiveStoryFactory(created_by=editor)
+    BylineFactory(article=live, author=AuthorFactory(user=reporter))
     policy = Policy.objects.create(title="Corrections", slug="corrections-policy", body="We correct errors.")
     day = timezone.localtime(published.published_at)
     return {
@@ -351,6 +390,12 @@ def rows(users):
         "deleted": deleted_pk,
         "deleted_version": deleted_version,
         "recoverable_version": recoverable_version,
+        "live": live.pk,
+        "live_slug": live.slug,
+        "live_section_slug": live.section.slug,
+        "live_entry": LiveEntryFactory(article=live).pk,
+        "live_unbylined": live_unbylined.pk,
+        "unbylined_entry": LiveEntryFactory(article=live_unbylined).pk,
         "preview_token": preview_token(DraftFactory()),
         "bad_token": "not-a-token",
         "new_story_key": "6f1c2e6a-3b8e-4c1d-9a55-0d2b7e4f8a10",

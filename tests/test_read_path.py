@@ -7,8 +7,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import readpath
-from articles.models import Article, Author, Byline, Correction, Section, Tag
+from articles import live_read, readpath
+from articles.models import Article, Author, Byline, Correction, LiveEntry, Section, Tag
 
 from .factories import ArticleFactory, AuthorFactory, BylineFactory, ImageFactory, SectionFactory, TagFactory
 
@@ -72,6 +72,43 @@ def test_the_read_path_shows_exactly_the_stories_the_gate_lets_through(states):
             assert [story.pk for story in found[2]] == [story.pk for story in listed[:2]]
 
     assert home_ids(readpath.home_page(now)) == home_ids(Article.objects.published(at=now).home_page())
+
+
+# An entry: draft?, deleted?, minutes from now it is posted at.
+ENTRY = st.tuples(st.booleans(), st.booleans(), st.sampled_from([-525_600, -61, -1, 0, 1, 61]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(story=STORY, entries=st.lists(ENTRY, max_size=5))
+def test_a_live_page_read_through_the_read_path_shows_exactly_the_entries_both_gates_let_through(story, entries):
+    """The story's gate (the read path's SQL) and the entry's own (`LiveEntry.objects.published()`) agree
+    with the rule written out by hand: a published story's entries, not drafts, not deleted, posted by now."""
+    Article.objects.all().delete()
+    now = timezone.now().replace(microsecond=0)
+    (live_story,) = make_stories([story], now)
+    Article.objects.filter(pk=live_story.pk).update(article_type=Article.Type.LIVE)
+    made = [
+        LiveEntry.objects.create(
+            article=live_story,
+            body=f"<p>Entry {n}</p>",
+            is_draft=draft,
+            deleted_at=now if deleted else None,
+            posted_at=now + timedelta(minutes=minutes),
+        )
+        for n, (draft, deleted, minutes) in enumerate(entries)
+    ]
+    story_public = live_story.pk in set(Article.objects.published(at=now).values_list("pk", flat=True))
+    expected = {
+        entry.pk
+        for entry in made
+        if story_public and not entry.is_draft and entry.deleted_at is None and entry.posted_at <= now
+    }
+
+    found = readpath.article_page(live_story.slug, now)
+    assert (found is not None) == story_public
+    shown = {entry.pk for entry in live_read.live_page(found[0], now)["entries"]} if found else set()
+    assert shown == expected
+    assert set(LiveEntry.objects.published(at=now).values_list("pk", flat=True)) == expected
 
 
 def home_ids(page):

@@ -22,6 +22,7 @@ from .autosave import autosave_context, autosave_urls, forget_autosaves
 from .board import home_board_view
 from .copydesk import CopyDeskAdmin
 from .history import StoryHistoryAdmin
+from .live import live_urls
 from .send_back import send_back, send_back_view
 from .widgets import KeysOnlyAutocomplete
 
@@ -280,6 +281,7 @@ class ArticleAdmin(KeysOnlyAutocomplete, CopyDeskAdmin, StoryHistoryAdmin):
     def get_urls(self):
         own = [
             *autosave_urls(self),
+            *live_urls(self),
             path(
                 "home-board/",
                 self.admin_site.admin_view(partial(home_board_view, self)),

@@ -7,6 +7,7 @@ or `apps.get_model`, so none imports another model module: only the gate's query
 from .autosave import Autosave, AutosaveQuerySet
 from .copydesk import HouseStyle, IgnoredFinding, StyleEntry, review_copy
 from .gate import ArticleQuerySet, StoryStatus, card_bylines
+from .live import LiveCoverage, LiveEntry, LiveEntryChange, LiveEntryQuerySet
 from .people import Author, Byline
 from .record import Correction, EditingPresence, OldSlug, Policy, StatusChange
 from .search import SearchDocument
@@ -35,6 +36,10 @@ __all__ = [
     "EditingPresence",
     "HouseStyle",
     "IgnoredFinding",
+    "LiveCoverage",
+    "LiveEntry",
+    "LiveEntryChange",
+    "LiveEntryQuerySet",
     "OldSlug",
     "Policy",
     "SearchDocument",

@@ -44,6 +44,7 @@ class Article(models.Model):
         OPINION = "opinion", "Opinion"
         REVIEW = "review", "Review"
         EXPLAINER = "explainer", "Explainer"
+        LIVE = "live", "Live"
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(

@@ -35,8 +35,12 @@ class Command(BaseCommand):
             message = f"{path}: {len(result.created)} imported"
             if result.skipped:
                 message += f", {result.skipped} already imported before (skipped)"
+            if result.entries_added:
+                message += f", {result.entries_added} new live entries"
             self.stdout.write(message)
             for report in result.reports:
                 self.stdout.write(f"  “{report.headline[:60]}”: {report.summary()}")
+            for refusal in result.refused_entries:
+                self.stderr.write(refusal)
         if failures:
             raise CommandError(f"{failures} of {len(paths)} files could not be imported.")
