@@ -204,8 +204,8 @@ def replica_statements(log_path):
     for line in Path(log_path).read_text(errors="replace").splitlines():
         if MARKER in line:
             phase = {"published": "lag", "caught up": "after"}.get(line.split(MARKER)[1].strip(" '"), phase)
-        elif "statement: SELECT" in line and '"articles_' in line:
-            phases[phase][0] += 1
+        elif "statement: SELECT" in line and '"articles_' in line or "statement: EXECUTE readpath_" in line:
+            phases[phase][0] += 1  # the ORM's queries and articles/readpath.py's prepared ones
         elif "statement: SELECT pg_last_wal_replay_lsn()" in line:
             phases[phase][1] += 1
     return {name: {"page_queries": pages, "position_checks": checks} for name, (pages, checks) in phases.items()}
