@@ -190,6 +190,7 @@ class PageCacheMiddleware:
         # The purge count before the position: a count that includes a purge then comes with its position.
         found = cache.get_many([PURGES_KEY, POSITION_KEY] if replicas() else [PURGES_KEY])
         alias, storable = readers_database(found.get(POSITION_KEY))
+        # The page, and the next scheduled change stored with it, read from the same database.
         with reading_from(alias):
             response = self.get_response(request)
             surfaces = getattr(request, "page_surfaces", None)

@@ -72,12 +72,12 @@ def wal_position(alias, position_sql):
 
 
 def primary_position():
-    """A position in the primary's write-ahead log past every transaction that has committed so far.
+    """A position in the primary's write-ahead log at or past the end of every transaction committed so far.
 
-    The written position, which ends where the last written record ends, as a replica's replay position
-    does. A commit returns once its record is written, unless synchronous_commit is off: then the position
-    to which records have been inserted, which is past every commit but, when it falls just after a page's
-    header, cannot be reached by replay until the next record is written.
+    How far the log has been written (`pg_current_wal_lsn()`): a commit returns only once its record is
+    written, and that position is counted as a replica's replay position is, to the end of a record. With
+    synchronous_commit off a commit returns sooner, so then how far records have been inserted: past every
+    commit too, but when it falls just after a page header, replay reaches it only with the next record.
     """
     return wal_position(
         DEFAULT_DB_ALIAS,
@@ -113,8 +113,10 @@ def replica_past(position):
         except DatabaseError as exc:
             _down_until[alias] = clock() + RETRY_AFTER
             logger.warning("replica=down alias=%s error=%r retry_in_s=%s", alias, exc, RETRY_AFTER)
-    states = ",".join(f"{alias}:{replica_state(alias)}" for alias in aliases)
-    logger.info("reads=primary reason=replicas-behind purge_lsn=%s replicas=%s", lsn(position), states)
+    states = [replica_state(alias) for alias in aliases]
+    reason = "replicas-down" if set(states) == {"down"} else "replicas-behind"
+    replicas_now = ",".join(f"{alias}:{state}" for alias, state in zip(aliases, states, strict=True))
+    logger.info("reads=primary reason=%s purge_lsn=%s replicas=%s", reason, lsn(position), replicas_now)
     return None
 
 
