@@ -58,13 +58,13 @@ def replica(settings, monkeypatch):
     del connections["replica_0"]
 
 
-def reads(client, url, **headers):
+def reads(client, url):
     """The response, and the SQL it ran on the primary and on the replica."""
     with (
         CaptureQueriesContext(connections["default"]) as primary,
         CaptureQueriesContext(connections["replica_0"]) as replica,
     ):
-        response = client.get(url, **headers)
+        response = client.get(url)
     return response, [query["sql"] for query in primary], [query["sql"] for query in replica]
 
 
