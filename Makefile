@@ -12,7 +12,7 @@ export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 export SERVE_MEDIA ?= true
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test venv lint clean db-restart-check
+.PHONY: run test venv lint clean db-restart-check replica-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,3 +63,7 @@ clean:
 # PostgreSQL restarted under load on a private cluster (ports overridable): 503 while down, 200 soon after.
 db-restart-check: venv
 	$(BIN)/python bench/db_restart.py $(DB_RESTART_ARGS)
+
+# A streaming replica applying commits late, behind the app (bench/replica_run.py): no reader gets a stale page.
+replica-check: venv
+	$(BIN)/python bench/replica_run.py $(REPLICA_ARGS)

@@ -11,7 +11,8 @@ once per table alias and reuses its SQL with the time of each request. tests/tes
 paths agree on every story state and render the same page.
 
 PostgreSQL only (JSON aggregates, prepared statements: connections must be pooled per session, not per
-transaction); on SQLite the views take the ORM path.
+transaction); on SQLite the views take the ORM path. Without `using`, it reads the database the request reads
+(`newsroom.replicas.reader_alias()`: a replica for an anonymous reader when there are replicas).
 """
 
 import datetime
@@ -23,6 +24,7 @@ from django.db import connections
 from django.db.models.base import ModelState
 
 from newsroom import timestamps
+from newsroom.replicas import reader_alias
 
 from .models import Article, Author, Byline, Correction, Section, Tag
 from .models.gate import HOME_RECENT_STORIES, RELATED_SHOWN, home_layout
@@ -35,8 +37,8 @@ GATE_TIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
 PREPARED = weakref.WeakKeyDictionary()
 
 
-def supported(using="default"):
-    return connections[using].vendor == "postgresql"
+def supported(using=None):
+    return connections[using or reader_alias()].vendor == "postgresql"
 
 
 def run_prepared(using, name, sql, params):
@@ -157,7 +159,7 @@ def story_sql():
     """
 
 
-def article_page(slug, now, using="default"):
+def article_page(slug, now, using=None):
     """The published story at `slug` with everything its page shows, and its related stories; None if none.
 
     Related stories are those stored on the story (`related_ids`) that pass the gate, best first; a story
@@ -165,6 +167,7 @@ def article_page(slug, now, using="default"):
     """
     from images.models import Image
 
+    using = using or reader_alias()
     rows = run_prepared(
         using, "readpath_story", story_sql(), [*gate_params('"related"', now), slug, *gate_params('"story"', now)]
     )
@@ -210,8 +213,9 @@ def navigation_sql():
     """
 
 
-def navigation(now, using="default"):
+def navigation(now, using=None):
     """The sections that have a story readers may see, in the editors' order: `with_published_stories()`."""
+    using = using or reader_alias()
     rows = run_prepared(using, "readpath_navigation", navigation_sql(), gate_params('"story"', now))
     return [hydrate(Section, row, using) for row in rows]
 
@@ -319,8 +323,9 @@ class Candidate:
         self.section = sections[row[2]]
 
 
-def home_page(now, using="default"):
+def home_page(now, using=None):
     """`Article.objects.published().home_page()`: its candidates, laid out, then the cards of those shown."""
+    using = using or reader_alias()
     params = [*gate_params('"newest"', now), *gate_params('"placed"', now)]
     sections = {}
     candidates = [Candidate(row, using, sections) for row in run_prepared(using, "readpath_home", home_sql(), params)]
@@ -362,8 +367,9 @@ def section_sql(per_page, most):
     """
 
 
-def section_page(slug, number, per_page, most, now, using="default"):
+def section_page(slug, number, per_page, most, now, using=None):
     """A section that has published stories, how many (up to `most`), and page `number` of them; or None."""
+    using = using or reader_alias()
     params = [*gate_params('"counted"', now), *gate_params('"story"', now), (number - 1) * per_page, slug]
     rows = run_prepared(using, f"readpath_section_{per_page}_{most}", section_sql(per_page, most), params)
     width = len(Section._meta.concrete_fields)

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import InvalidPage, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connections, transaction
 from django.db.models import BooleanField, F, Func, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -33,6 +33,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from psycopg2.errors import QueryCanceled
+
+from newsroom.replicas import reader_alias
 
 from .models import Article, SearchDocument, Section
 from .search_sql import MARK_START, MARK_STOP, config_for
@@ -111,7 +113,7 @@ class Results:
 
 
 def full_text():
-    return connection.vendor == "postgresql"
+    return connections[reader_alias()].vendor == "postgresql"
 
 
 def search_query(text):
@@ -122,7 +124,7 @@ def search_query(text):
 def readable(text):
     """Whether PostgreSQL's websearch parser can read the text: a long run of operators overflows its stack."""
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=reader_alias()), connections[reader_alias()].cursor() as cursor:
             cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)", [config_for(settings.LANGUAGE_CODE), text])
     except DatabaseError:
         return False
@@ -159,8 +161,9 @@ def search_archive(q, page_number=1, **filters):
     if not full_text():
         return substring_results(q, stories, page_number)
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
+        # The reader's database: the time limit must hold on the connection the ORM's queries below use.
+        with transaction.atomic(using=reader_alias()):
+            with connections[reader_alias()].cursor() as cursor:
                 cursor.execute("SET LOCAL statement_timeout = %s", [TIME_LIMIT_MS])
             return ranked_results(q, stories, page_number, filters)
     except OperationalError as exc:
@@ -239,7 +242,7 @@ def newest_phrase_matches(q, query, filters):
     checked for the phrases. With more such documents than that, the oldest date checked comes back too
     (None when every candidate was checked).
     """
-    with connection.cursor() as cursor:
+    with connections[reader_alias()].cursor() as cursor:
         # PostgreSQL cannot tell how rare a phrase is and may walk the archive by date re-reading every story;
         # without plain index scans it intersects the word and date indexes instead. Without sequential scans
         # it checks the candidates below by key.
@@ -301,7 +304,7 @@ def diagnosis(q, stories):
     candidate = SearchQuery(RawSQL("candidate.word", (), output_field=TextField()), config=config)
     in_a_story = stories.filter(search_document__vector=candidate).order_by()
     in_a_story_sql, in_a_story_params = in_a_story.values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connections[reader_alias()].cursor() as cursor:
         cursor.execute(
             "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s)), ARRAY("
             "  SELECT coalesce(("

@@ -14,6 +14,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import conditional_page
 from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthArchiveView, YearArchiveView
 
+from newsroom.replicas import reads_primary
+
 from . import live_read, readpath
 from .models import EARLIEST_YEAR, LATEST_YEAR, Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .models.gate import shown_on_home
@@ -118,6 +120,7 @@ def render_preview(request, article):
 
 @never_cache
 @staff_member_required
+@reads_primary
 def article_preview(request, pk):
     """An editor's preview of any story, in the real public template."""
     if not request.user.has_perm("articles.view_article"):
@@ -126,6 +129,7 @@ def article_preview(request, pk):
 
 
 @never_cache
+@reads_primary
 def article_preview_link(request, token):
     """A shared preview: anyone with a valid, unexpired, unrevoked link reads that one story."""
     article = article_for_token(token)

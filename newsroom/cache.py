@@ -2,10 +2,14 @@
 
 Reads answer the default, writes do nothing. After a failure the backend skips the cache for
 RETRY_AFTER seconds, so an unreachable Redis costs one timeout per worker now and then, not one per call.
+
+Both also keep a number that only rises, `set_max()`, atomically for every process sharing the cache.
 """
 
+import fcntl
 import logging
 import time
+from pathlib import Path
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -29,6 +33,10 @@ class FailOpen:
             self.down_until = time.monotonic() + RETRY_AFTER
             logger.warning("cache=down op=%s error=%r retry_in_s=%s", call.__name__, exc, RETRY_AFTER)
             return fallback
+
+    def answering(self):
+        """False for RETRY_AFTER seconds after a failure, while every call answers its default."""
+        return time.monotonic() >= self.down_until
 
     def get(self, key, default=None, version=None):
         return self._try(default, super().get, key, default, version)
@@ -67,9 +75,35 @@ class FailOpen:
         return self._try(None, super().clear)
 
 
+# Integers are stored as plain numbers by Django's Redis serializer, so the cache reads this back as an int.
+RAISE_TO = """
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current == nil or current < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+"""
+
+
 class FailOpenRedisCache(FailOpen, RedisCache):
     failures = (RedisError, OSError)
 
+    def set_max(self, key, value, version=None):
+        """Store `value` unless the key holds a larger number; no expiry."""
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        self._try(None, client.eval, RAISE_TO, 1, key, int(value))
+
 
 class FailOpenFileBasedCache(FailOpen, FileBasedCache):
-    pass
+    def set_max(self, key, value, version=None):
+        """Store `value` unless the key holds a larger number; no expiry. The workers of one machine share
+        the files, so a lock file makes the read and the write one step."""
+        self._try(None, self._raise_to, key, value, version)
+
+    def _raise_to(self, key, value, version):
+        Path(self._dir).mkdir(parents=True, exist_ok=True)
+        with open(Path(self._dir) / "set_max.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            current = self.get(key, version=version)
+            if current is None or current < value:
+                self.set(key, value, timeout=None, version=version)

@@ -113,23 +113,34 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 # PostgreSQL in production and CI (DATABASE_URL); an embedded SQLite file for a zero-config demo.
 if not os.environ.get("DATABASE_URL"):
     VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+url_options = {
+    "conn_max_age": int(os.environ.get("CONN_MAX_AGE", "60")),
+    "conn_health_checks": True,
 }
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}", **url_options)}
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    # How long a request waits for an unreachable PostgreSQL before the 503 page (newsroom/errors.py) answers.
-    options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")))
-    # No JIT compilation: it pays off for long reports, and on a million stories it added 15-20 ms to
-    # searches the planner thought costly. No parallel workers: a page's query shares the cores with
-    # other readers' requests, and on a million stories a gathered plan made the author page 73 ms of SQL
-    # against 43 ms without, the corrections page 29 against 9.
-    options.setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
+# Read replicas, streaming from the primary: anonymous readers' pages read them, everything else the primary
+# (newsroom/replicas.py; docs/operations.md, "Read replicas"). In tests each mirrors "default", so no test
+# database is made on a read-only standby.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS")):
+    DATABASE_REPLICAS.append(f"replica_{number}")
+    DATABASES[DATABASE_REPLICAS[-1]] = dj_database_url.parse(url, **url_options, test_options={"MIRROR": "default"})
+if DATABASE_REPLICAS:
+    if any(database.get("ENGINE") != "django.db.backends.postgresql" for database in DATABASES.values()):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs PostgreSQL, for the primary and every replica.")
+    DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"]
+
+for database in DATABASES.values():
+    if database.get("ENGINE") == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        # How long a request waits for an unreachable PostgreSQL before the 503 page (newsroom/errors.py) answers.
+        options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")))
+        # No JIT compilation: it pays off for long reports, and on a million stories it added 15-20 ms to
+        # searches the planner thought costly. No parallel workers: a page's query shares the cores with
+        # other readers' requests, and on a million stories a gathered plan made the author page 73 ms of SQL
+        # against 43 ms without, the corrections page 29 against 9.
+        options.setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,5 +1,7 @@
 import os
+import pwd
 import shutil
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -11,6 +13,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # CI sets this: a skipped test is then a failure, so nothing can silently stop running.
 REQUIRE_ALL = os.environ.get("NEWSROOM_REQUIRE_ALL_TESTS") == "1"
 CHROMIUM = "/usr/bin/chromium"
+POSTGRES_SERVER = Path("/usr/lib/postgresql/15/bin")
+
+
+def replica_run_missing():
+    """What bench/replica_run.py needs and this machine lacks, if anything."""
+    if not (POSTGRES_SERVER / "pg_basebackup").exists():
+        return f"PostgreSQL 15's server binaries in {POSTGRES_SERVER} (apt-get install postgresql-15)"
+    if not shutil.which("redis-server"):
+        return "redis-server (apt-get install redis-server)"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "a postgres system user to run the clusters as (PostgreSQL refuses root)"
+    return None
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,6 +71,10 @@ def pytest_runtest_setup(item):
         pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
     if item.get_closest_marker("nginx") and not shutil.which("nginx"):
         pytest.skip("needs nginx (apt-get install nginx)")
+    if item.get_closest_marker("redis") and not shutil.which("redis-server"):
+        pytest.skip("needs redis-server (apt-get install redis-server)")
+    if item.get_closest_marker("replica") and (missing := replica_run_missing()):
+        pytest.skip(f"needs {missing}")
 
 
 def pytest_sessionfinish(session, exitstatus):

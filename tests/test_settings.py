@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -62,3 +63,45 @@ def test_server_error_page_is_the_newsroom_one_and_needs_no_database():
 
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def database_settings(**env):
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.DATABASES, settings.DATABASE_REPLICAS, settings.DATABASE_ROUTERS], default=str))"
+    )
+    result = run_manage("shell", "-c", script, SECRET_KEY="tests-only", **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_each_replica_url_is_a_database_that_mirrors_the_primary_in_tests():
+    databases, replicas, routers = database_settings(
+        DATABASE_URL="postgres://app@primary:5432/newsroom",
+        DATABASE_REPLICA_URLS="postgres://app@replica-a:5432/newsroom, postgres://app@replica-b:5433/newsroom",
+    )
+
+    assert replicas == ["replica_0", "replica_1"] and routers == ["newsroom.replicas.ReplicaRouter"]
+    assert [databases[alias]["HOST"] for alias in ["default", *replicas]] == ["primary", "replica-a", "replica-b"]
+    assert databases["replica_1"]["PORT"] == 5433
+    for alias in replicas:
+        assert databases[alias]["TEST"]["MIRROR"] == "default"
+        assert databases[alias]["OPTIONS"] == databases["default"]["OPTIONS"]
+        assert databases[alias]["CONN_MAX_AGE"] == databases["default"]["CONN_MAX_AGE"]
+
+
+def test_without_replicas_there_is_one_database_and_no_router():
+    databases, replicas, routers = database_settings(DATABASE_URL="postgres://app@primary:5432/newsroom")
+
+    assert list(databases) == ["default"] and replicas == [] and routers == []
+
+
+def test_replicas_of_an_sqlite_database_are_refused_at_start(tmp_path):
+    result = run_check(
+        SECRET_KEY="tests-only",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'newsroom.sqlite3'}",
+        DATABASE_REPLICA_URLS="postgres://app@replica:5432/newsroom",
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URLS needs PostgreSQL" in result.stderr
