@@ -206,6 +206,12 @@ def main():
     )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
     parser.add_argument("--port", type=int, default=8700, help="first of five loopback ports")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="PAGE",
+        help="only these pages' rows (home, article, section, search, feed); each server's /healthz floor still runs",
+    )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("Set DATABASE_URL to a migrated, filled PostgreSQL database (bench/README.md).")
@@ -214,6 +220,13 @@ def main():
     subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], check=True, stdout=subprocess.DEVNULL)
     os.environ.update(app_env(REDIS_URL=args.redis_url))
     pages, yardsticks, queries, archive = sample_pages()
+    measured = {**pages, **yardsticks}
+    if args.only:
+        unknown = set(args.only) - set(pages)
+        if unknown:
+            raise SystemExit(f"No such page: {', '.join(sorted(unknown))}; choose from {', '.join(pages)}.")
+        measured = {name: url for name, url in pages.items() if name in args.only}
+    fronted = [name for name in ["article", "home"] if name in measured]
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     static_root = workdir / "static"
@@ -242,12 +255,15 @@ def main():
         for server, port in [("cached", cached_port), ("uncached", uncached_port)]:
             floor = wrk(f"http://127.0.0.1:{port}/healthz", args.seconds, args.connections)
             rows.append((f"gunicorn {server}", "/healthz", floor, floor["rps"], "-"))
-            for name, url in {**pages, **(yardsticks if server == "uncached" else {})}.items():
+            for name, url in measured.items():
+                if name in yardsticks and server == "cached":
+                    continue
                 result = wrk(f"http://127.0.0.1:{port}{url}", args.seconds, args.connections)
                 rows.append((f"gunicorn {server}", name, result, floor["rps"], queries[name]))
-        nginx_floor = wrk(f"http://127.0.0.1:{static_port}/article.html", args.seconds, args.connections)
-        rows.append(("nginx static file", "article bytes", nginx_floor, nginx_floor["rps"], "-"))
-        for name in ["article", "home"]:
+        if fronted:
+            nginx_floor = wrk(f"http://127.0.0.1:{static_port}/article.html", args.seconds, args.connections)
+            rows.append(("nginx static file", "article bytes", nginx_floor, nginx_floor["rps"], "-"))
+        for name in fronted:
             result = wrk(f"http://127.0.0.1:{nginx_port}{pages[name]}", args.seconds, args.connections)
             rows.append(("nginx front", name, result, nginx_floor["rps"], queries[name]))
         memory = {server: worker_memory_mb(process) for server, process in servers.items()}
