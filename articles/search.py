@@ -183,7 +183,7 @@ def ranked_results(q, stories, page_number, filters):
         newest = [pk for pk, _ in newest_matches(Q(vector=query), filters, CANDIDATES)]
     # The ids on both sides of the join let PostgreSQL look the few hundred documents up by key.
     ranked = list(
-        stories.filter(pk__in=newest, search_document__article_id__in=newest)
+        stories.filter(keyed("articles_article.id", newest), keyed("articles_searchdocument.article_id", newest))
         .annotate(score=SearchRank(F("search_document__vector"), query) * RECENCY)
         .order_by("-score", "-published_at", "-pk")
         .values_list("pk", flat=True)
@@ -205,6 +205,12 @@ def ranked_results(q, stories, page_number, filters):
     for article in results.stories:
         article.snippet = marked(article.snippet)
     return results
+
+
+def keyed(column, keys):
+    """`column = ANY(keys)` with the keys as one array parameter. `__in` compiles a parameter per key: for the
+    500 candidates on both sides of the ranking join that was about 10 ms of Python and 2 ms of planning."""
+    return RawSQL(f"{column} = ANY(%s::bigint[])", [list(keys)], output_field=BooleanField())
 
 
 def newest_matches(condition, filters, limit):
@@ -259,7 +265,9 @@ def newest_phrase_matches(q, query, filters):
     # Only these candidates are read, by key: ts_match_vq() is what @@ calls, but as a function call the GIN
     # index cannot answer it (which would re-read every document with the words).
     has_phrase = Func(F("vector"), query, function="ts_match_vq", output_field=BooleanField())
-    matches = SearchDocument.objects.filter(has_phrase, article_id__in=[pk for pk, _ in candidates])
+    matches = SearchDocument.objects.filter(
+        has_phrase, keyed("articles_searchdocument.article_id", [pk for pk, _ in candidates])
+    )
     newest = list(matches.order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES])
     searched_since = candidates[-1][1] if len(candidates) == PHRASE_CANDIDATES else None
     return newest, searched_since
