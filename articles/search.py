@@ -180,7 +180,7 @@ def ranked_results(q, stories, page_number, filters):
     if '"' in q:
         newest, searched_since = newest_phrase_matches(q, query, filters)
     else:
-        newest = [pk for pk, _ in newest_matches(Q(vector=query), filters, CANDIDATES)]
+        newest = newest_matches(Q(vector=query), filters, CANDIDATES)
     # The ids on both sides of the join let PostgreSQL look the few hundred documents up by key.
     ranked = list(
         stories.filter(keyed("articles_article.id", newest), keyed("articles_searchdocument.article_id", newest))
@@ -214,7 +214,7 @@ def keyed(column, keys):
 
 
 def newest_matches(condition, filters, limit):
-    """(id, published_at) of the newest `limit` documents meeting condition, from the search table alone.
+    """Ids of the newest `limit` documents meeting condition, newest first, from the search table alone.
 
     Looked for in the last week first, then further back in windows sized by how many matches the time
     already covered held (twice what that rate needs), the last window open-ended: PostgreSQL intersects
@@ -228,7 +228,7 @@ def newest_matches(condition, filters, limit):
         recent = documents.filter(published_at__lte=newer)
         if attempt < WINDOWS - 1:
             recent = recent.filter(published_at__gt=newer - span)
-        newest += recent.order_by("-published_at").values_list("article_id", "published_at")[: limit - len(newest)]
+        newest += recent.order_by("-published_at").values_list("article_id", flat=True)[: limit - len(newest)]
         if len(newest) == limit:
             break
         newer -= span
@@ -257,7 +257,7 @@ def newest_phrase_matches(q, query, filters):
         text = cursor.fetchone()[0]
     if "!" in text:
         # Read as "and", an excluded phrase would exclude stories that have its words apart: check them all.
-        return [pk for pk, _ in newest_matches(Q(vector=query), filters, CANDIDATES)], None
+        return newest_matches(Q(vector=query), filters, CANDIDATES), None
     all_words = RawSQL(
         "articles_searchdocument.vector @@ %s::tsquery", [PHRASE_OPERATOR.sub("&", text)], output_field=BooleanField()
     )
@@ -265,11 +265,12 @@ def newest_phrase_matches(q, query, filters):
     # Only these candidates are read, by key: ts_match_vq() is what @@ calls, but as a function call the GIN
     # index cannot answer it (which would re-read every document with the words).
     has_phrase = Func(F("vector"), query, function="ts_match_vq", output_field=BooleanField())
-    matches = SearchDocument.objects.filter(
-        has_phrase, keyed("articles_searchdocument.article_id", [pk for pk, _ in candidates])
-    )
+    matches = SearchDocument.objects.filter(has_phrase, keyed("articles_searchdocument.article_id", candidates))
     newest = list(matches.order_by("-published_at").values_list("article_id", flat=True)[:CANDIDATES])
-    searched_since = candidates[-1][1] if len(candidates) == PHRASE_CANDIDATES else None
+    searched_since = None
+    if len(candidates) == PHRASE_CANDIDATES:
+        # Asked only then: reading 2,500 dates with the ids cost more than this query.
+        searched_since = SearchDocument.objects.values_list("published_at", flat=True).get(pk=candidates[-1])
     return newest, searched_since
 
 
