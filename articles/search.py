@@ -21,7 +21,7 @@ from html import unescape
 
 from django import forms
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchConfig, SearchQuery, SearchRank
 from django.core.paginator import InvalidPage, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DatabaseError, OperationalError, connection, transaction
@@ -275,18 +275,9 @@ def newest_phrase_matches(q, query, filters):
 
 
 def snippet_of(query):
-    body = Func(F("body"), function="articles_plain_text", output_field=TextField())
-    return SearchHeadline(
-        body,
-        query,
-        config=config_for(settings.LANGUAGE_CODE),
-        start_sel=MARK_START,
-        stop_sel=MARK_STOP,
-        max_words=35,
-        min_words=15,
-        max_fragments=2,
-        fragment_delimiter=" … ",
-    )
+    """The body around the query's first match, its words marked (articles_snippet in articles/search_sql.py)."""
+    config = SearchConfig(config_for(settings.LANGUAGE_CODE))
+    return Func(F("body"), query, config, function="articles_snippet", output_field=TextField())
 
 
 def substring_results(q, stories, page_number):
