@@ -141,9 +141,12 @@ def filtered(rows, section=None, published_after=None, published_before=None):
     if published_after:
         rows = rows.filter(published_at__gte=timezone.make_aware(datetime.combine(published_after, time.min)))
     if published_before:
-        day_after = datetime.combine(published_before + timedelta(days=1), time.min)
-        rows = rows.filter(published_at__lt=timezone.make_aware(day_after))
+        rows = rows.filter(published_at__lt=end_of(published_before))
     return rows
+
+
+def end_of(day):
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def page_of(items, number):
@@ -216,14 +219,16 @@ def keyed(column, keys):
 def newest_matches(condition, filters, limit):
     """Ids of the newest `limit` documents meeting condition, newest first, from the search table alone.
 
-    Looked for in the last week first, then further back in windows sized by how many matches the time
-    already covered held (twice what that rate needs), the last window open-ended: PostgreSQL intersects
-    the word index with the date index, so a common word never makes it re-read the whole archive, and
-    no window reads a story an earlier one has read.
+    Looked for in the last week first (the last week the reader's dates allow), then further back in windows
+    sized by how many matches the time already covered held (twice what that rate needs), the last window
+    open-ended: PostgreSQL intersects the word index with the date index, so a common word never makes it
+    re-read the whole archive, and no window reads a story an earlier one has read.
     """
     now = timezone.now()
     documents = filtered(SearchDocument.objects.filter(condition, published_at__lte=now), **filters)
-    newest, newer, span = [], now, FIRST_WINDOW
+    before = filters.get("published_before")
+    start = min(now, end_of(before)) if before else now
+    newest, newer, span = [], start, FIRST_WINDOW
     for attempt in range(WINDOWS):
         recent = documents.filter(published_at__lte=newer)
         if attempt < WINDOWS - 1:
@@ -232,7 +237,7 @@ def newest_matches(condition, filters, limit):
         if len(newest) == limit:
             break
         newer -= span
-        covered = now - newer
+        covered = start - newer
         span = covered * 8 if not newest else covered * 2 * (limit - len(newest)) / len(newest)
         span = min(span, LONGEST_WINDOW)
     return newest
