@@ -251,6 +251,12 @@ def main():
         "--wagtail-database", default="postgres://postgres@127.0.0.1:5432/wagtail_bench", help="the Wagtail site's"
     )
     parser.add_argument("--rounds", type=int, default=5, help="alternating article rounds with --wagtail")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="PAGE",
+        help="only these pages' rows (home, article, section, search, feed); each server's /healthz floor still runs",
+    )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("Set DATABASE_URL to a migrated, filled PostgreSQL database (bench/README.md).")
@@ -266,6 +272,13 @@ def main():
     )
     os.environ.update(app_env(**shared))
     pages, yardsticks, queries, archive, slug, headline = sample_pages()
+    measured = {**pages, **yardsticks}
+    if args.only:
+        unknown = set(args.only) - set(pages)
+        if unknown:
+            raise SystemExit(f"No such page: {', '.join(sorted(unknown))}; choose from {', '.join(pages)}.")
+        measured = {name: url for name, url in pages.items() if name in args.only}
+    fronted = [name for name in ["article", "home"] if name in measured]
     wagtail = wagtail_article(args.wagtail_database, slug) if args.wagtail else None
     cached_port, uncached_port, nginx_port, static_port = args.port, args.port + 1, args.port + 2, args.port + 3
     wagtail_port = args.port + 4
@@ -291,7 +304,9 @@ def main():
         for server, port in [("cached", cached_port), ("uncached", uncached_port)]:
             floor = wrk(f"http://127.0.0.1:{port}/healthz", args.seconds, args.connections)
             rows.append((f"gunicorn {server}", "/healthz", floor, floor["rps"], "-"))
-            for name, url in {**pages, **(yardsticks if server == "uncached" else {})}.items():
+            for name, url in measured.items():
+                if name in yardsticks and server == "cached":
+                    continue
                 result = wrk(f"http://127.0.0.1:{port}{url}", args.seconds, args.connections)
                 rows.append((f"gunicorn {server}", name, result, floor["rps"], queries[name]))
         if wagtail:
@@ -299,9 +314,10 @@ def main():
             rows.append(("wagtail", "/healthz", floor, floor["rps"], "-"))
             result = wrk(f"http://127.0.0.1:{wagtail_port}{wagtail['url']}", args.seconds, args.connections)
             rows.append(("wagtail", "article", result, floor["rps"], wagtail["queries"]))
-        nginx_floor = wrk(f"http://127.0.0.1:{static_port}/article.html", args.seconds, args.connections)
-        rows.append(("nginx static file", "article bytes", nginx_floor, nginx_floor["rps"], "-"))
-        for name in ["article", "home"]:
+        if fronted:
+            nginx_floor = wrk(f"http://127.0.0.1:{static_port}/article.html", args.seconds, args.connections)
+            rows.append(("nginx static file", "article bytes", nginx_floor, nginx_floor["rps"], "-"))
+        for name in fronted:
             result = wrk(f"http://127.0.0.1:{nginx_port}{pages[name]}", args.seconds, args.connections)
             rows.append(("nginx front", name, result, nginx_floor["rps"], queries[name]))
         for _ in range(args.rounds if wagtail else 0):

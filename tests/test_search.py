@@ -173,6 +173,26 @@ def test_matches_from_every_date_window_are_found_once_newest_first(client, monk
 
 
 @pytest.mark.postgres
+def test_a_search_in_past_dates_starts_from_the_last_week_they_allow(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    """The newest matches of an old range are found in its last week, not after looking through the weeks since."""
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    end = timezone.now() - timedelta(days=3000)
+    for days in range(5):
+        ArticleFactory(headline=f"Lighthouse {days}", published_at=end - timedelta(days=days))
+
+    # As a word search's queries (test_search_runs_a_constant_number_of_queries) with one date window.
+    with django_assert_max_num_queries(9):
+        _, html = search(client, q="lighthouse", published_before=end.date().isoformat())
+
+    assert "More than 3 stories match" in html
+    for days in range(3):
+        assert f">Lighthouse {days}<" in html
+    assert ">Lighthouse 4<" not in html
+
+
+@pytest.mark.postgres
 def test_a_phrase_with_more_candidates_than_are_read_says_how_far_back_it_looked(client, monkeypatch):
     monkeypatch.setattr(search_module, "PHRASE_CANDIDATES", 3)
     now = timezone.now()
