@@ -173,6 +173,22 @@ def test_matches_from_every_date_window_are_found_once_newest_first(client, monk
 
 
 @pytest.mark.postgres
+def test_a_common_word_ranks_its_newest_two_hundred_matches_over_ten_pages(client):
+    now = timezone.now()
+    for number in range(201):
+        ArticleFactory(headline=f"Harbour story {number}", published_at=now - timedelta(hours=number))
+
+    _, first = search(client, q="harbour")
+    _, tenth = search(client, q="harbour", page=10)
+    response, _ = search(client, q="harbour", page=11)
+
+    assert "More than 200 stories match" in first
+    assert "Page 10 of 10" in tenth and ">Harbour story 199<" in tenth
+    assert "Harbour story 200<" not in first + tenth
+    assert response.status_code == 404
+
+
+@pytest.mark.postgres
 def test_a_search_in_past_dates_starts_from_the_last_week_they_allow(
     client, monkeypatch, django_assert_max_num_queries
 ):
