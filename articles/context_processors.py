@@ -11,9 +11,16 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "language_code": settings.LANGUAGE_CODE,
         "site_url": settings.SITE_URL,
-        "nav_sections": Section.objects.with_published_stories(),
+        "nav_sections": sections_with_stories(request),
         "news_language": news_language(),
     }
+
+
+def sections_with_stories(request):
+    """The sections readers can open, as one queryset a request: whatever lists them first reads the rows for all."""
+    if not hasattr(request, "sections_with_stories"):
+        request.sections_with_stories = Section.objects.with_published_stories()
+    return request.sections_with_stories
 
 
 def admin_names(request):

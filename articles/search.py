@@ -92,6 +92,13 @@ class SearchForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def __init__(self, *args, sections=None, **kwargs):
+        """`sections`: the page's own list of sections with stories (its navigation's), offered without a query."""
+        super().__init__(*args, **kwargs)
+        if sections is not None:
+            field = self.fields["section"]
+            field.widget.choices = [("", field.empty_label), *((section.slug, str(section)) for section in sections)]
+
     def clean(self):
         cleaned = super().clean()
         after, before = cleaned.get("published_after"), cleaned.get("published_before")

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import conditional_page
 from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthArchiveView, YearArchiveView
 
+from .context_processors import sections_with_stories
 from .models import EARLIEST_YEAR, LATEST_YEAR, Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .pagecache import depends_on
 from .preview import article_for_token
@@ -226,7 +227,7 @@ def month_sitemap(request, year, month):
 
 def search(request):
     depends_on(request, "search")
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, sections=sections_with_stories(request))
     context = {"form": form, "full_text": full_text()}
     if not form.is_valid():
         return render(request, "articles/search.html", context, status=400)
