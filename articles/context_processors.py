@@ -14,9 +14,16 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "language_code": settings.LANGUAGE_CODE,
         "site_url": settings.SITE_URL,
-        "nav_sections": SimpleLazyObject(navigation),
+        "nav_sections": sections_with_stories(request),
         "news_language": news_language(),
     }
+
+
+def sections_with_stories(request):
+    """The sections readers can open (the navigation), read once a request: whatever lists them first reads them."""
+    if not hasattr(request, "sections_with_stories"):
+        request.sections_with_stories = SimpleLazyObject(navigation)
+    return request.sections_with_stories
 
 
 def admin_names(request):

@@ -7,7 +7,9 @@ full score, one from last year half of it, one from ten years ago a tenth. So a 
 (1.0) of two years ago still outranks a body-only mention (0.2) from this morning, and among equally
 relevant stories the newer comes first. Capping the candidates keeps a query for a word that half the
 archive contains about as fast as one for a rare name; the count then says "more than ...", and an older
-story beyond the newest 500 matches is reached with a date range.
+story beyond the newest 200 matches (ten pages) is reached with a date range. Each candidate costs a read
+of its word positions (about 5 KB, out of the row) and, for a common word, so do the stories passed over
+to find it: at a million stories a search with 500 candidates cost about 40% more (bench/README.md).
 
 An exact phrase costs more: a GIN index knows which stories hold the words, not where, so PostgreSQL
 re-reads the word positions of every story that has them all. Only the newest PHRASE_CANDIDATES such
@@ -40,7 +42,7 @@ from .models import Article, SearchDocument, Section
 from .search_sql import MARK_START, MARK_STOP, config_for
 
 PAGE_SIZE = 20
-CANDIDATES = 500
+CANDIDATES = 200
 PHRASE_CANDIDATES = 2500
 MAX_QUERY_LENGTH = 200
 # A phrase of very common words makes PostgreSQL re-read most of the archive: stop it, and say what helps.
@@ -91,6 +93,13 @@ class SearchForm(forms.Form):
         validators=DATE_RANGE,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args, sections=None, **kwargs):
+        """`sections`: the page's own list of sections with stories (its navigation's), offered without a query."""
+        super().__init__(*args, **kwargs)
+        if sections is not None:
+            field = self.fields["section"]
+            field.widget.choices = [("", field.empty_label), *((section.slug, str(section)) for section in sections)]
 
     def clean(self):
         cleaned = super().clean()
@@ -214,8 +223,8 @@ def ranked_results(q, stories, page_number, filters):
 
 
 def keyed(column, keys):
-    """`column = ANY(keys)` with the keys as one array parameter. `__in` compiles a parameter per key: for the
-    500 candidates on both sides of the ranking join that was about 10 ms of Python and 2 ms of planning."""
+    """`column = ANY(keys)` with the keys as one array parameter. `__in` compiles a parameter per key: for 500
+    candidates on both sides of the ranking join that was about 10 ms of Python and 2 ms of planning."""
     return RawSQL(f"{column} = ANY(%s::bigint[])", [list(keys)], output_field=BooleanField())
 
 

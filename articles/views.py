@@ -17,6 +17,7 @@ from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthAr
 from newsroom.replicas import reads_primary
 
 from . import live_read, readpath
+from .context_processors import sections_with_stories
 from .models import EARLIEST_YEAR, LATEST_YEAR, Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .models.gate import shown_on_home
 from .pagecache import depends_on
@@ -292,7 +293,7 @@ def month_sitemap(request, year, month):
 
 def search(request):
     depends_on(request, "search")
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, sections=sections_with_stories(request))
     context = {"form": form, "full_text": full_text()}
     if not form.is_valid():
         return render(request, "articles/search.html", context, status=400)

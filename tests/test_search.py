@@ -173,6 +173,22 @@ def test_matches_from_every_date_window_are_found_once_newest_first(client, monk
 
 
 @pytest.mark.postgres
+def test_a_common_word_ranks_its_newest_two_hundred_matches_over_ten_pages(client):
+    now = timezone.now()
+    for number in range(201):
+        ArticleFactory(headline=f"Harbour story {number}", published_at=now - timedelta(hours=number))
+
+    _, first = search(client, q="harbour")
+    _, tenth = search(client, q="harbour", page=10)
+    response, _ = search(client, q="harbour", page=11)
+
+    assert "More than 200 stories match" in first
+    assert "Page 10 of 10" in tenth and ">Harbour story 199<" in tenth
+    assert "Harbour story 200<" not in first + tenth
+    assert response.status_code == 404
+
+
+@pytest.mark.postgres
 def test_a_search_in_past_dates_starts_from_the_last_week_they_allow(
     client, monkeypatch, django_assert_max_num_queries
 ):
@@ -183,7 +199,7 @@ def test_a_search_in_past_dates_starts_from_the_last_week_they_allow(
         ArticleFactory(headline=f"Lighthouse {days}", published_at=end - timedelta(days=days))
 
     # As a word search's queries (test_search_runs_a_constant_number_of_queries) with one date window.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         _, html = search(client, q="lighthouse", published_before=end.date().isoformat())
 
     assert "More than 3 stories match" in html
@@ -397,9 +413,9 @@ def test_search_runs_a_constant_number_of_queries(client, django_assert_max_num_
         BylineFactory(article=article)
         BylineFactory(article=article, role=Byline.Role.PHOTOS)
 
-    # Sections for the menu and the filter, the time limit, candidates (at most four date windows), ranking,
+    # Sections (for the menu and the filter both), the time limit, candidates (at most four date windows), ranking,
     # the page, its bylines; plus, inside a test's transaction, the savepoint around the time limit and its release.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response, html = search(client, q="harbour")
 
     assert "25 stories match" in html
@@ -413,7 +429,7 @@ def test_a_phrase_search_runs_a_constant_number_of_queries(client, django_assert
 
     # As a word search, plus the query's parsed form (with the planner settings for phrases) and the phrase
     # check of the candidates.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         response, html = search(client, q='"harbour story"')
 
     assert "25 stories match" in html
