@@ -23,6 +23,7 @@ from functools import cache
 from django.db import connections
 from django.db.models.base import ModelState
 
+from images.models import Image
 from newsroom import timestamps
 from newsroom.replicas import reader_alias
 
@@ -133,8 +134,6 @@ def fill_prefetched(instance, name, model, rows):
 
 @cache
 def story_sql():
-    from images.models import Image
-
     story_gate, related_gate = gate('"story"')[0], gate('"related"')[0]
     return f"""
         SELECT {columns(Article, '"story"')}, {columns(Section, "section")},
@@ -165,8 +164,6 @@ def article_page(slug, now, using=None):
     Related stories are those stored on the story (`related_ids`) that pass the gate, best first; a story
     whose list was never worked out gets `related_to()`.
     """
-    from images.models import Image
-
     using = using or reader_alias()
     rows = run_prepared(
         using, "readpath_story", story_sql(), [*gate_params('"related"', now), slug, *gate_params('"story"', now)]
@@ -238,8 +235,6 @@ def card_columns():
 @cache
 def card_sql(condition, order_and_limit):
     """Story cards (story, section, picture, bylines) for the stories `condition` holds, on alias "story"."""
-    from images.models import Image
-
     return f"""
         SELECT {card_columns()}, {columns(Section, "section")}, {columns(Image, "picture")},
                {bylines_json('"story"')}
@@ -258,8 +253,6 @@ class Cards:
     """
 
     def __init__(self, using, width=0):
-        from images.models import Image
-
         self.using, self.sections, self.ends = using, {}, {}
         for model in (Article, Section, Image):
             self.ends[model] = slice(width, width + len(model._meta.concrete_fields))
@@ -273,8 +266,6 @@ class Cards:
         return self.sections[values[0]]
 
     def story(self, row):
-        from images.models import Image
-
         story = hydrate(Article, row[self.ends[Article]], self.using)
         if story.body is None:  # not loaded (card_columns()): read from the database if anything asks
             del story.body
