@@ -92,3 +92,14 @@ def site_identity(settings):
     settings.SITE_NAME = "Riverport Chronicle"
     settings.LANGUAGE_CODE = "en-gb"
     return settings.SITE_URL
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what a real commit would run after `change()` (purges, related stories): tests roll back instead."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run

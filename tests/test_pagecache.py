@@ -18,17 +18,6 @@ def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 600
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run the purges a real commit would run (tests roll back instead of committing)."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def cached(client, url):
     """Fetch a page twice; the second answer must come from the cache."""
     client.get(url)

@@ -17,17 +17,6 @@ pytestmark = pytest.mark.django_db
 STATES = ["draft", "review", "scheduled", "published", "expired", "withdrawn"]
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what a real commit would run (tests roll back instead of committing)."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
 def put_in_state(story, state):
     now = timezone.now()
     story.status, story.published_at, story.expires_at = Article.Status.PUBLISHED, now - timedelta(hours=2), None
