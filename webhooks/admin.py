@@ -1,6 +1,7 @@
 """Endpoints and the delivery log, for admins only (the Admin role holds the webhooks permissions; no other does)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
@@ -82,8 +83,8 @@ class DeliveryAdmin(admin.ModelAdmin):
         "attempts",
         "created_at",
         "last_attempt_at",
-        "next_attempt_at",
-        "give_up_at",
+        "next_attempt",
+        "gives_up",
         "delivered_at",
         "last_status_code",
         "last_error",
@@ -108,6 +109,19 @@ class DeliveryAdmin(admin.ModelAdmin):
             return "(deleted)"
         url = reverse("admin:articles_article_change", args=[delivery.article_id])
         return format_html('<a href="{}">{}</a>', url, delivery.article.headline)
+
+    @admin.display(description="next attempt")
+    def next_attempt(self, delivery):
+        return self.while_waiting(delivery, delivery.next_attempt_at)
+
+    @admin.display(description="gives up")
+    def gives_up(self, delivery):
+        return self.while_waiting(delivery, delivery.give_up_at)
+
+    def while_waiting(self, delivery, moment):
+        """A time that means something only while the delivery waits, as the admin shows times."""
+        waiting = delivery.status == Status.PENDING
+        return display_for_value(moment if waiting else None, self.get_empty_value_display())
 
     @admin.display(description="last error")
     def error(self, delivery):

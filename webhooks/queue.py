@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+DELIVER = "webhooks.deliver"  # the task in webhooks/tasks.py
 
 
 def broker_configured():
@@ -24,10 +25,9 @@ def enqueue_on_commit(delivery_ids):
 
 
 def enqueue(delivery_ids):
-    from newsroom.celery import app
+    from newsroom.celery import app  # Celery is imported only by a save that has something to deliver
 
     from .models import Delivery
-    from .tasks import deliver  # Celery is imported only by a save that has something to deliver
 
     # Marked before it is handed over: the worker's claim, which clears the mark, always comes after.
     Delivery.objects.filter(pk__in=delivery_ids).update(queued_at=timezone.now())
@@ -36,7 +36,7 @@ def enqueue(delivery_ids):
         # One try at connecting: kombu would otherwise keep trying for the connection timeout, 2 s apart.
         with app.connection_for_write(settings.CELERY_BROKER_URL, transport_options={"max_retries": 0}) as connection:
             for delivery_id in delivery_ids:
-                deliver.apply_async((delivery_id,), connection=connection, retry=False)
+                app.send_task(DELIVER, (delivery_id,), connection=connection, retry=False)
                 handed += 1
     except Exception as error:  # kombu and redis raise their own kinds; any of them means "not queued"
         logger.warning("webhooks-broker-down deliveries=%s error=%r", len(delivery_ids) - handed, error)

@@ -6,6 +6,7 @@ dies mid-POST leaves the row due again when the claim runs out.
 """
 
 import json
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,6 +29,7 @@ USER_AGENT = "Newsroom-Webhooks/1.0"
 REQUEUE_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 500
 Status = Delivery.Status
+logger = logging.getLogger(__name__)
 
 
 def attempt(delivery_id):
@@ -114,6 +116,16 @@ def record(delivery, answer: Answer):
         else:
             changes.update(next_attempt_at=retry_at)
     Delivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(**changes)
+    logger.info(
+        "webhook delivery=%s endpoint=%s event=%s attempt=%s status=%s http=%s error=%r",
+        delivery.uuid,
+        delivery.endpoint_id,
+        delivery.event,
+        delivery.attempts,
+        changes.get("status", Status.PENDING),
+        answer.status,
+        answer.error,
+    )
 
 
 def sweep():

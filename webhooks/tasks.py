@@ -3,9 +3,10 @@
 from newsroom.celery import app
 
 from . import sending
+from .queue import DELIVER
 
 
-@app.task(name="webhooks.deliver")
+@app.task(name=DELIVER)
 def deliver(delivery_id):
     sending.attempt(delivery_id)
 
