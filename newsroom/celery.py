@@ -9,7 +9,6 @@ import os
 
 from celery import Celery
 from celery.signals import worker_init
-from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
@@ -23,4 +22,4 @@ def refuse_to_start_without_a_broker(**kwargs):
     from django.conf import settings
 
     if not settings.CELERY_BROKER_URL:
-        raise ImproperlyConfigured("CELERY_BROKER_URL is not set: the worker has no queue to read.")
+        raise SystemExit("CELERY_BROKER_URL is not set: the worker has no queue to read (docs/webhooks.md).")

@@ -1,6 +1,7 @@
 """One attempt and what follows it: retries with backoff, giving up after a day, partners that fail in each
 way, refused addresses, and the save's side of the queue (the broker there, down, or not configured)."""
 
+import json
 import time
 from datetime import timedelta
 
@@ -12,10 +13,14 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from api.ninjs import story as ninjs_story
+from articles.models import Article
 from webhooks import sending
 from webhooks.models import Delivery
+from webhooks.signing import is_signed_by
 
 from .factories import ArticleFactory, EndpointFactory, ReadyDraftFactory, SectionFactory, staff_user
+from .test_hostile_text import BOUNDED, typed, unique
 from .test_webhooks_events import receiver  # noqa: F401  (a fixture)
 from .test_workflow import form_data
 
@@ -134,6 +139,22 @@ def test_a_paused_endpoints_deliveries_wait_and_go_when_it_is_switched_on(delive
 
     assert sending.sweep() == [delivery.pk]
     assert attempt(delivery).status == Status.DELIVERED
+
+
+@BOUNDED
+@given(headline=typed, body=typed, section=typed)
+def test_a_story_with_any_text_makes_a_signed_body_that_is_valid_utf8_json(headline, body, section):
+    endpoint = EndpointFactory()
+    section = SectionFactory(name=f"{section[:70]} {next(unique)}")
+    story = ArticleFactory(headline=f"{headline[:150]} x", body=f"<p>{body}</p>", section=section)
+    delivery = Delivery.objects.get(endpoint=endpoint, article=story)
+
+    sent, headers = sending.signed_request(delivery, ninjs_story(Article.objects.for_detail().get(pk=story.pk)))
+
+    assert is_signed_by(endpoint.secret, sent, headers["X-Newsroom-Signature"])
+    document = json.loads(sent.decode("utf-8"))
+    assert document["story"]["headlines"][0]["value"] == Article.objects.get(pk=story.pk).headline
+    assert document["story"]["subjects"][0]["name"] == story.section.name
 
 
 # The save's side: a story saved by an editor in the admin, with the commit's callbacks run. ----------------

@@ -92,7 +92,7 @@ def signed_request(delivery, story):
     timestamp = int(timezone.now().timestamp())
     body = json.dumps(
         envelope(delivery, story, timestamp), cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    ).encode("utf-8", "replace")  # a lone surrogate (SQLite may hold one) cannot be UTF-8
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": f"{USER_AGENT} (+{settings.SITE_URL})",
