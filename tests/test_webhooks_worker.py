@@ -160,7 +160,7 @@ def test_an_editors_save_returns_long_before_a_slow_partner_answers(editor, part
     took = save(editor, story, status=Article.Status.PUBLISHED)
     asked = partner.wait_for(1)[0].at
 
-    assert took < 1
+    assert took < partner.delay / 2  # about 0.3 s on an idle machine, the worker's POST then waits 5 s
     assert asked < time.monotonic() < asked + partner.delay  # the worker is still waiting for its answer
     wait_for_status(Delivery.Status.DELIVERED, timeout=20)
 
@@ -169,9 +169,8 @@ def test_with_the_broker_down_the_save_succeeds_and_the_sweep_sends_the_delivery
     settings.CELERY_BROKER_URL = DEAD_BROKER
     story = ReadyDraftFactory()
 
-    took = save(editor, story, status=Article.Status.PUBLISHED)
+    save(editor, story, status=Article.Status.PUBLISHED)
 
-    assert took < 1
     assert Delivery.objects.get().queued_at is None
     assert partner.wait_for(1)[0].json["event"] == "story.published"
     wait_for_status(Delivery.Status.DELIVERED)
