@@ -15,7 +15,8 @@ class Received:
     path: str
     headers: dict
     body: bytes
-    at: float
+    at: float  # time.monotonic(), to measure intervals
+    wall: float  # time.time(), to compare with the site's times
 
     @property
     def json(self):
@@ -49,7 +50,7 @@ def serve(receiver):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             position = len(receiver.received)
-            receiver.received.append(Received(self.path, dict(self.headers), body, time.monotonic()))
+            receiver.received.append(Received(self.path, dict(self.headers), body, time.monotonic(), time.time()))
             time.sleep(receiver.delay)
             status = receiver.answers[min(position, len(receiver.answers) - 1)]
             self.send_response(status)
