@@ -263,3 +263,23 @@ def test_a_republished_story_is_published_again_to_an_endpoint_told_it_was_withd
     story.save()
 
     assert [event for event, _ in told()] == [Event.PUBLISHED, Event.WITHDRAWN, Event.PUBLISHED]
+
+
+def test_a_story_republished_and_withdrawn_again_before_its_new_notice_went_is_withdrawn_once(partner):
+    story = ArticleFactory()
+    send_due()
+    story.status = Article.Status.WITHDRAWN
+    story.save()
+    send_due()
+
+    story.status = Article.Status.PUBLISHED
+    story.save()
+    story.status = Article.Status.WITHDRAWN
+    story.save()
+    send_due()
+
+    assert told() == [
+        (Event.PUBLISHED, Status.DELIVERED),
+        (Event.WITHDRAWN, Status.DELIVERED),
+        (Event.PUBLISHED, Status.SUPERSEDED),
+    ]

@@ -14,6 +14,7 @@ to the broker (`queue.enqueue_on_commit`); when that fails, the worker's sweep f
 """
 
 from django.db import transaction
+from django.db.models import Max
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -107,11 +108,17 @@ def take_down(article, event, payload=None):
     Delivery.objects.filter(
         article=article, status=Delivery.Status.PENDING, attempts=0, event__in=Delivery.USABLE_EVENTS
     ).update(status=Delivery.Status.SUPERSEDED, last_error="The story stopped being public before it was sent.")
-    was_sent = set(
-        Delivery.objects.filter(article=article, event__in=Delivery.USABLE_EVENTS, attempts__gt=0).values_list(
-            "endpoint_id", flat=True
-        )
+    # Attempted since the endpoint's last canceled notice (a story can be published and taken down again).
+    told_down = dict(
+        Delivery.objects.filter(article=article)
+        .exclude(event__in=Delivery.USABLE_EVENTS)
+        .values_list("endpoint_id")
+        .annotate(last=Max("id"))
     )
+    attempted = Delivery.objects.filter(article=article, event__in=Delivery.USABLE_EVENTS, attempts__gt=0)
+    was_sent = {
+        endpoint for endpoint, pk in attempted.values_list("endpoint_id", "pk") if pk > told_down.get(endpoint, 0)
+    }
     now = timezone.now()
     deliveries = [
         Delivery(endpoint_id=copy.endpoint_id, article=article, event=event, next_attempt_at=now, payload=payload)

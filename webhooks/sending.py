@@ -52,11 +52,14 @@ def attempt(delivery_id):
         )
         return None
     delivery.attempts += 1
-    delivery.last_attempt_at = now
     delivery.give_up_at = delivery.give_up_at or now + timedelta(seconds=settings.WEBHOOK_GIVE_UP_SECONDS)
-    Delivery.objects.filter(pk=delivery.pk).update(
+    # Counted before posting, and only if still waiting: a withdrawal that dropped this delivery meanwhile wins;
+    # one that comes after sees it attempted and sends its notice (webhooks/events.py, take_down).
+    started = Delivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
         attempts=delivery.attempts, last_attempt_at=now, give_up_at=delivery.give_up_at
     )
+    if not started:
+        return None
     body, headers = signed_request(delivery, story)
     answer = post(delivery.endpoint.url, body, headers)
     record(delivery, answer)
