@@ -160,7 +160,7 @@ def test_an_editors_save_returns_long_before_a_slow_partner_answers(editor, part
     took = save(editor, story, status=Article.Status.PUBLISHED)
     asked = partner.wait_for(1)[0].at
 
-    assert took < partner.delay / 2  # about 0.3 s on an idle machine, the worker's POST then waits 5 s
+    assert took < partner.delay / 2  # 0.9 s measured on a loaded 2-core machine; the POST waits 5 s
     assert asked < time.monotonic() < asked + partner.delay  # the worker is still waiting for its answer
     wait_for_status(Delivery.Status.DELIVERED, timeout=20)
 
