@@ -30,6 +30,7 @@ from .factories import (
     LiveEntryFactory,
     LiveStoryFactory,
     SectionFactory,
+    TagFactory,
     staff_user,
 )
 
@@ -379,9 +380,19 @@ def test_cards_say_live_while_the_coverage_is_open(client):
         card = page[page.index("Election night, live") - 600 : page.index("Election night, live")]
         return '<span class="label label--live">Live</span>' in card
 
-    assert label_shown("/") and label_shown(story.section.get_absolute_url())
+    story.tags.add(TagFactory(name="Elections"))
+    BylineFactory(article=story)
+    pages = [
+        "/",
+        story.section.get_absolute_url(),
+        story.tags.get().get_absolute_url(),
+        story.authors.get().get_absolute_url(),
+        f"/archive/{timezone.localtime(story.published_at):%Y}/",
+        "/search/?q=election",
+    ]
+    assert all(label_shown(url) for url in pages)
     LiveCoverage.objects.create(article=story, ended_at=timezone.now())
-    assert not label_shown("/") and not label_shown(story.section.get_absolute_url())
+    assert not any(label_shown(url) for url in pages)
 
 
 def test_a_live_story_in_draft_shows_no_entry_anywhere(client):
