@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from api import ninjs
@@ -138,3 +139,9 @@ def test_a_scheduled_story_is_withheld_until_its_time():
 def test_a_draft_story_has_a_notice_too():
     """Any Article instance, even one never published, gives a valid notice (the webhooks send withdrawals)."""
     assert ninjs.story(DraftFactory())["pubstatus"] == "canceled"
+
+
+def test_a_storys_uri_is_its_address_in_the_content_api(site_identity):
+    story = ArticleFactory()
+
+    assert ninjs.story_uri(story) == f"https://news.test{reverse('api:story', kwargs={'id': story.pk})}"
