@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles import readpath
 from articles.models import Article, LiveCoverage
 
 from .api_schema import assert_matches
@@ -355,13 +356,13 @@ def test_a_correction_purges_the_cached_story(client, settings, story, commit):
     assert "A second correction." in client.get(url).content.decode()
 
 
-def test_a_story_and_a_page_of_stories_keep_their_query_budgets(client, django_assert_max_num_queries):
-    section, authors, tags, picture = (
-        SectionFactory(),
-        AuthorFactory.create_batch(4),
-        TagFactory.create_batch(4),
-        ImageFactory(),
-    )
+@pytest.mark.postgres
+@pytest.mark.parametrize("read_path", [True, False], ids=["read path", "ORM (SQLite's path)"])
+def test_a_story_and_a_page_of_stories_keep_their_query_budgets(
+    client, monkeypatch, django_assert_max_num_queries, read_path
+):
+    section, authors, tags = SectionFactory(), AuthorFactory.create_batch(4), TagFactory.create_batch(4)
+    picture = ImageFactory()
     for n in range(25):
         story = ArticleFactory(section=section, lead_image=picture if n % 2 else None)
         for position in range(2):
@@ -369,12 +370,18 @@ def test_a_story_and_a_page_of_stories_keep_their_query_budgets(client, django_a
         story.tags.set(tags[n % 2 : n % 2 + 2])
         CorrectionFactory(article=story)
     LiveStoryFactory()
+    Article.objects.published_or_scheduled().refresh_related_stories()  # as saving them through the admin does
+    if not read_path:
+        monkeypatch.setattr(readpath, "supported", lambda using=None: False)
 
-    # A page of cards: the cards, their topics, the live story's coverage.
-    with django_assert_max_num_queries(3):
+    # A page of cards: the cards (the ORM: with their bylines), their topics, the live story's coverage.
+    with django_assert_max_num_queries(3 if read_path else 4):
         assert client.get("/api/v1/stories/").status_code == 200
-    with django_assert_max_num_queries(5):
+    # As ninjs, whole stories: with bylines, topics and corrections.
+    with django_assert_max_num_queries(4):
         assert client.get("/api/v1/stories/?format=ninjs").status_code == 200
-    # One story: the story with everything on its page (the ORM: five queries), its related stories.
-    with django_assert_max_num_queries(6):
-        assert client.get(f"/api/v1/stories/{story.pk}/").status_code == 200
+    # One story, with everything its page shows and its related stories (the ORM: story, bylines, topics,
+    # corrections, related stories).
+    for url in (f"/api/v1/stories/{story.pk}/", f"/api/v1/stories/{story.pk}/?format=ninjs"):
+        with django_assert_max_num_queries(1 if read_path else 5):
+            assert client.get(url).status_code == 200
