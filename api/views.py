@@ -47,15 +47,17 @@ SLUG = "A slug, as in the item's `slug`."
 
 
 def read(path, schema, url_name, ninjs_schema=None, **extra):
-    """An operation for GET and HEAD at `path`, answering `schema`, its errors as `Error`, with ETag and 304."""
+    """An operation for GET (and HEAD, left out of the schema) at `path`, answering `schema`, its errors as
+    `Error`, with ETag and 304."""
     responses = {200: schema, 400: Error, 404: Error, 429: Error}
     if ninjs_schema:
         ninjs_content = {http.NINJS if ninjs_schema is NinjsItem else http.JSON: {"schema": ref(ninjs_schema)}}
-        extra["openapi_extra"] = {"responses": {"200": {"content": ninjs_content}}}
+        extra["openapi_extra"] = {"responses": {200: {"content": ninjs_content}}}
 
     def decorate(view):
-        operation = router.api_operation(["GET", "HEAD"], path, response=responses, url_name=url_name, **extra)
-        return operation(decorate_view(conditional_page)(view))
+        view = decorate_view(conditional_page)(view)
+        router.add_api_operation(path, ["HEAD"], view, response=responses, include_in_schema=False)
+        return router.api_operation(["GET"], path, response=responses, url_name=url_name, **extra)(view)
 
     return decorate
 

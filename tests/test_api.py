@@ -385,3 +385,11 @@ def test_a_story_and_a_page_of_stories_keep_their_query_budgets(
     for url in (f"/api/v1/stories/{story.pk}/", f"/api/v1/stories/{story.pk}/?format=ninjs"):
         with django_assert_max_num_queries(1 if read_path else 5):
             assert client.get(url).status_code == 200
+
+
+def test_head_answers_like_get(client, story):
+    response = client.head(f"/api/v1/stories/{story.pk}/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "head" not in client.get("/api/v1/schema/").json()["paths"]["/api/v1/stories/{id}/"]
