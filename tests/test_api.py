@@ -117,8 +117,8 @@ def test_following_the_cursor_neither_repeats_nor_skips_a_story_when_one_is_publ
     client, site_identity
 ):
     now = timezone.now()
-    stories = [ArticleFactory(published_at=now - timedelta(minutes=n)) for n in range(1, 6)]
-    # Two stories published at the same moment: the cursor must tell them apart by key.
+    stories = [ArticleFactory(published_at=now - timedelta(minutes=n)) for n in range(1, 5)]
+    # Two stories published at the same moment, on either side of a page break: the cursor tells them apart by key.
     stories.append(ArticleFactory(published_at=stories[-1].published_at))
 
     first = client.get("/api/v1/stories/?limit=2").json()
