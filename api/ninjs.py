@@ -8,11 +8,14 @@ version and `pubstatus`: "withheld" while it is scheduled (with `embargoed`, its
 "canceled" (a draft, a story in review, withdrawn, expired, or never published): a receiver takes it down.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 
 from articles.models import Byline
 from articles.sanitize import plain_text
 from articles.site import absolute_url
+from images.models import Image
 from images.renditions import CONTENT_TYPES, SHAPES, renditions
 
 VERSION = "2.1"
@@ -157,7 +160,18 @@ def picture(image):
 
 def picture_renditions(image):
     """Each rendition the site makes of `image`, named `<shape>-<width>-<format>` (e.g. "lead-960-jpeg")."""
-    return [
+    found = remembered_renditions(
+        settings.SITE_URL, settings.MEDIA_URL, image.file.name, image.width, image.height, image.focal_x, image.focal_y
+    )
+    return [dict(rendition) for rendition in found]
+
+
+@lru_cache(maxsize=4096)
+def remembered_renditions(site_url, media_url, name, width, height, focal_x, focal_y):
+    """The renditions of a picture, from everything their names and URLs follow from: a page of 20 story
+    cards names over 200, and working their URLs out each time cost a tenth of the content API's list."""
+    image = Image(file=name, width=width, height=height, focal_x=focal_x, focal_y=focal_y)
+    return tuple(
         {
             "name": f"{shape}-{made.width}-{made.format}",
             "href": absolute_url_of(made.url),
@@ -167,7 +181,7 @@ def picture_renditions(image):
         }
         for shape in SHAPES
         for made in renditions(image, shape)
-    ]
+    )
 
 
 def absolute_url_of(url):

@@ -4,7 +4,7 @@ them as the OpenAPI schema's components (/api/v1/schema/)."""
 from datetime import datetime
 from typing import Literal
 
-from ninja import Schema
+from pydantic import BaseModel as Schema
 from pydantic import ConfigDict, Field
 
 

@@ -7,7 +7,7 @@ story's change), a story is its page's surfaces, search is "search", and every a
 
 import json
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -236,7 +236,7 @@ def search(
         raise BadFilter(next(iter(errors)), " ".join(errors.values()), fields=errors)
     results = search_archive(page_number=page, **form.cleaned_data)
     found = results.stories
-    prefetch_related_objects(found, "tags")
+    listing.with_topics(found)
     live_read.mark_open_coverage(found)
     more = results.page is not None and results.page.has_next()
     return {
