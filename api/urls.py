@@ -3,8 +3,6 @@
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
-from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 
 from articles.pagecache import with_surfaces
 
@@ -12,19 +10,6 @@ from . import http
 from .listing import BadFilter
 from .schemas import Ninjs, NinjsPage
 from .views import router
-
-
-class Encoder(NinjaJSONEncoder):
-    """Times in full ISO 8601 (microseconds, +00:00), as in ninjs and the cursors, not Django's milliseconds."""
-
-    def default(self, o):
-        if hasattr(o, "isoformat") and hasattr(o, "tzinfo"):
-            return o.isoformat()
-        return super().default(o)
-
-
-class Renderer(JSONRenderer):
-    encoder_class = Encoder
 
 
 class ContentApi(NinjaAPI):
@@ -53,7 +38,6 @@ api = ContentApi(
     openapi_url="/schema/",
     docs_url="/docs/",
     docs_decorator=with_surfaces(),
-    renderer=Renderer(),
     openapi_extra={
         "components": {
             "securitySchemes": {
