@@ -23,11 +23,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sample_story(site_identity):
-    """The demo's first story, the wire piece from shared/samples, loaded as `make run` loads it."""
+    """The demo's first story, the wire piece from shared/samples, loaded as `make run` loads it, with a lead
+    picture an editor gave it."""
     Section.objects.create(slug="world", name="World")
     Author.objects.create(slug="wire-staff", name="Wire staff", is_organisation=True)
     LoadDemo().load_sample()
-    return Article.objects.for_detail().get(headline__startswith="Minsk wants to create")
+    story = Article.objects.get(headline__startswith="Minsk wants to create")
+    story.lead_image = ImageFactory(alt_text="Soldiers on parade in Minsk", caption="A parade in Minsk.")
+    story.save()
+    return Article.objects.for_detail().get(pk=story.pk)
 
 
 def test_sample_story_as_ninjs_carries_what_its_page_shows(sample_story):
@@ -55,6 +59,16 @@ def test_sample_story_as_ninjs_carries_what_its_page_shows(sample_story):
     assert item["renditions"] == [{"name": "page", "href": sample_story.canonical_url, "contenttype": "text/html"}]
     assert sample_story.canonical_url.startswith("https://news.test/world/")
     assert item["standard"]["version"] == "2.1"
+    [picture] = item["associations"]
+    assert picture["descriptions"][0] == {
+        "role": "alt",
+        "contenttype": "text/plain",
+        "value": "Soldiers on parade in Minsk",
+    }
+    assert picture["by"] == "Jonas Berg / The Newsroom"
+    assert {"lead-480-webp", "lead-960-jpeg", "card-480-jpeg", "share-1200-jpeg"} <= {
+        rendition["name"] for rendition in picture["renditions"]
+    }
 
 
 def test_lead_picture_is_an_association_with_alt_caption_credit_and_renditions(site_identity):
