@@ -56,7 +56,7 @@ def read(path, schema, url_name, ninjs_schema=None, **extra):
 
     def decorate(view):
         view = decorate_view(conditional_page)(view)
-        router.add_api_operation(path, ["HEAD"], view, response=responses, include_in_schema=False)
+        router.add_api_operation(path, ["HEAD"], view, response=responses, url_name=url_name, include_in_schema=False)
         return router.api_operation(["GET"], path, response=responses, url_name=url_name, **extra)(view)
 
     return decorate
