@@ -88,7 +88,7 @@ def ninjs_response(data):
 @read("", Index, "index", summary="What this API offers")
 def index(request):
     depends_on(request)
-    names = {"openapi": "openapi-json", "docs": "openapi-view", "topics": "topics"}
+    names = {"openapi": "openapi-json", "docs": "openapi-view"}
     return {
         name: stories.api_url(names.get(name, name))
         for name in ("stories", "sections", "authors", "topics", "search", "openapi", "docs")
@@ -151,13 +151,14 @@ def story_detail(request, response: HttpResponse, id: int, format: str | None = 
         *(f"tag:{tag.pk}" for tag in article.tags.all()),
         *(f"author:{byline.author_id}" for byline in article.listed_bylines),
     )
+    last_modified = http_date(article.last_modified.timestamp())
     if full:
         answer = ninjs_response(ninjs.story(article))
-    else:
-        live_read.mark_open_coverage([article])
-        answer = response
-    answer["Last-Modified"] = http_date(article.last_modified.timestamp())
-    return answer if full else stories.story(article, related)
+        answer["Last-Modified"] = last_modified
+        return answer
+    live_read.mark_open_coverage([article])
+    response["Last-Modified"] = last_modified  # ninja copies it onto the JSON answer
+    return stories.story(article, related)
 
 
 @read("stories/{int:id}/entries/", LiveEntryPage, "entries", summary="A live story's entries, newest first")
