@@ -167,7 +167,10 @@ def is_reader_request(request):
 
 
 def page_key(request):
-    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    # A middleware before this one may name a variant of the URL's answer: the content API's format when the
+    # Accept header chooses it (api/middleware.py).
+    variant = getattr(request, "page_variant", "")
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}\n{variant}".encode()).hexdigest()
     return f"pagecache:page:{digest}"
 
 
