@@ -59,13 +59,16 @@ def poll_seconds():
     return settings.LIVE_POLL_SECONDS
 
 
-def live_page(article, now, at=None):
+def live_page(article, now, at=None, preview=False):
     """The live part of `article`'s page: coverage, key events and a page of entries, newest first.
 
     `at` (an entry's id, from "Show earlier updates" or a permalink) starts the page at that entry;
-    NoSuchEntry when readers cannot see it or it is not a number.
+    NoSuchEntry when readers cannot see it or it is not a number. A `preview` shows the entries readers will
+    see once the story is public.
     """
-    entries = LiveEntry.objects.published(at=now).filter(article=article)
+    entries = (LiveEntry.objects.ready(at=now) if preview else LiveEntry.objects.published(at=now)).filter(
+        article=article
+    )
     listed = entries
     if at is not None:
         is_key = at.isascii() and at.isdigit() and len(at) <= 18

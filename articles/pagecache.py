@@ -39,11 +39,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Min, Q
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
-from newsroom.replicas import primary_position, reading_from, replica_past, replicas
+from newsroom.errors import is_outage
+from newsroom.replicas import lost, primary_position, reader_alias, reading_from, replica_past, replicas
 
 PURGES_KEY = "pagecache:purges"
 POSITION_KEY = "pagecache:purge-position"
@@ -165,7 +167,10 @@ def is_reader_request(request):
 
 
 def page_key(request):
-    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    # A middleware before this one may name a variant of the URL's answer: the content API's format when the
+    # Accept header chooses it (api/middleware.py).
+    variant = getattr(request, "page_variant", "")
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}\n{variant}".encode()).hexdigest()
     return f"pagecache:page:{digest}"
 
 
@@ -190,13 +195,33 @@ class PageCacheMiddleware:
         # The purge count before the position: a count that includes a purge then comes with its position.
         found = cache.get_many([PURGES_KEY, POSITION_KEY] if replicas() else [PURGES_KEY])
         alias, storable = readers_database(found.get(POSITION_KEY))
-        # The page, and the next scheduled change stored with it, read from the same database.
-        with reading_from(alias):
-            response = self.get_response(request)
-            surfaces = getattr(request, "page_surfaces", None)
-            if caching and storable and surfaces and self.cacheable(response):
+        response = self.made_on(alias, request)
+        if request.replica_lost:
+            alias = DEFAULT_DB_ALIAS
+            response = self.made_on(alias, request)
+        surfaces = getattr(request, "page_surfaces", None)
+        if caching and storable and surfaces and self.cacheable(response):
+            # With the next scheduled change stored with it read from the database the page was read from.
+            with reading_from(alias):
                 self.store(key, surfaces, response, found.get(PURGES_KEY))
         return response
+
+    def made_on(self, alias, request):
+        request.replica_lost = False
+        request.__dict__.pop("page_surfaces", None)
+        with reading_from(alias):
+            return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """A replica lost during a reader's request (restarted, failed over): the page is made again on the
+        primary (`__call__`) rather than answered with "back in a moment". The response returned here is
+        that attempt's, thrown away; returning one keeps Django from logging the attempt as a failed request."""
+        alias = reader_alias()
+        if alias != DEFAULT_DB_ALIAS and is_outage(exception):
+            lost(alias, exception)
+            request.replica_lost = True
+            return HttpResponse(status=503)
+        return None
 
     def cacheable(self, response):
         return response.status_code == 200 and not response.cookies and not response.streaming

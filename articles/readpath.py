@@ -133,7 +133,7 @@ def fill_prefetched(instance, name, model, rows):
 
 
 @cache
-def story_sql():
+def story_sql(by="slug"):
     story_gate, related_gate = gate('"story"')[0], gate('"related"')[0]
     return f"""
         SELECT {columns(Article, '"story"')}, {columns(Section, "section")},
@@ -154,20 +154,19 @@ def story_sql():
         FROM articles_article "story"
         JOIN articles_section section ON section.id = "story".section_id
         LEFT JOIN images_image picture ON picture.id = "story".lead_image_id
-        WHERE "story".slug = %s AND {story_gate}
+        WHERE "story".{by} = %s AND {story_gate}
     """
 
 
-def article_page(slug, now, using=None):
+def article_page(slug, now, using=None, by="slug"):
     """The published story at `slug` with everything its page shows, and its related stories; None if none.
 
     Related stories are those stored on the story (`related_ids`) that pass the gate, best first; a story
-    whose list was never worked out gets `related_to()`.
+    whose list was never worked out gets `related_to()`. `by="id"` finds the story by its key instead.
     """
     using = using or reader_alias()
-    rows = run_prepared(
-        using, "readpath_story", story_sql(), [*gate_params('"related"', now), slug, *gate_params('"story"', now)]
-    )
+    params = [*gate_params('"related"', now), slug, *gate_params('"story"', now)]
+    rows = run_prepared(using, f"readpath_story_{by}", story_sql(by), params)
     if not rows:
         return None
     row = rows[0]

@@ -114,7 +114,14 @@ def story_with_related(slug):
 
 
 def render_preview(request, article):
-    response = render(request, "articles/article_detail.html", {"article": article, "preview": True})
+    live = None
+    if article.article_type == Article.Type.LIVE:
+        try:
+            live = live_read.live_page(article, timezone.now(), at=request.GET.get("at"), preview=True)
+        except live_read.NoSuchEntry as exc:
+            raise Http404("No such update in this story.") from exc
+    context = {"article": article, "preview": True, "live": live}
+    response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

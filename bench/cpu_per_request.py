@@ -7,7 +7,8 @@ On a machine shared with other work, requests per second move with everyone else
 a request consumes move far less. This starts one uncached gunicorn (2 sync workers, page cache off), and
 for each URL reads the workers' and their database backends' CPU time (/proc) around a 6-second wrk run.
 The ratio of a page's CPU to /healthz's is what its requests per second would be against /healthz's on an
-otherwise idle machine (everything there is CPU-bound).
+otherwise idle machine (everything there is CPU-bound). With BENCH_REDIS_URL set, the app's cache is that
+Redis (the content API counts each request there, as it would in production).
 """
 
 import argparse
@@ -46,6 +47,8 @@ def main():
     args = parser.parse_args()
     database = psycopg2.extensions.parse_dsn(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://"))
     env = app_env(PAGE_CACHE_SECONDS="0", CONN_MAX_AGE="600", SITE_URL=f"http://127.0.0.1:{args.port}")
+    if "BENCH_REDIS_URL" in os.environ:  # the content API counts every request in the cache: Redis, as deployed
+        env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     command = [str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", "--no-control-socket", "--workers", "2"]
     command += ["--bind", f"127.0.0.1:{args.port}", "--max-requests", "0", "--log-level", "warning"]

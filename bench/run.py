@@ -4,9 +4,10 @@
 
 Starts two gunicorn servers on the same database, one with the page cache (Redis) and one without,
 and nginx in front of the cached one (deploy/nginx.conf); runs wrk against /healthz, home, article,
-section, search and feed pages on each, bounded in time; and prints requests/s, latency percentiles,
-errors, SQL queries per page, worker memory, and every figure as a ratio to the framework floor
-(/healthz on the same server, in the same run). Needs Debian's nginx and wrk (installed if missing).
+section, search and feed pages and the content API's stories and story on each, bounded in time; and
+prints requests/s, latency percentiles, errors, SQL queries per page, worker memory, and every figure as
+a ratio to the framework floor (/healthz on the same server, in the same run). Needs Debian's nginx and
+wrk (installed if missing).
 
 With --wagtail it also starts the Wagtail site of bench/wagtail_site (made by its setup.sh, in its own venv
 and database) the same way, adds its /healthz and article page to the table, and then drives the two
@@ -55,6 +56,9 @@ def app_env(**extra):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": "http://127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        # wrk is one client at thousands of requests a second: the API's limit still counts each one (its cost
+        # is measured) but never refuses.
+        "API_ANONYMOUS_RATE_LIMIT": "1000000000",
     }
     env.update(extra)
     return env
@@ -211,6 +215,9 @@ def sample_pages():
         "section": article.section.get_absolute_url(),
         "search": "/search/?q=minsk",
         "feed": "/feeds/rss/",
+        # The content API (api/): a page of story cards, and one story with everything its page shows.
+        "api-stories": "/api/v1/stories/",
+        "api-story": f"/api/v1/stories/{article.pk}/",
     }
     # Only the uncached server (bench/yardstick_urls.py) has these: the article page's floor, step by step.
     yardsticks = {
@@ -255,7 +262,8 @@ def main():
         "--only",
         nargs="+",
         metavar="PAGE",
-        help="only these pages' rows (home, article, section, search, feed); each server's /healthz floor still runs",
+        help="only these pages' rows (home, article, section, search, feed, api-stories, api-story); each server's "
+        "/healthz floor still runs",
     )
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:

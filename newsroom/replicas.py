@@ -10,7 +10,8 @@ A replica is read only once it has replayed the primary's write-ahead log past a
 replica seen past a position is trusted with it, without asking again, for RECHECK_AFTER seconds: choosing
 the replica costs at most one small query a second in each process, and a replica that has gone away is
 noticed within that second. One whose check fails is left alone for RETRY_AFTER seconds, readers reading
-another replica or the primary meanwhile. A URL must name one server: through a pool of standbys the
+another replica or the primary meanwhile; so is one lost in the middle of a reader's request, whose page the
+page cache's middleware then makes again on the primary. A URL must name one server: through a pool of standbys the
 check could be answered by one and the page by another.
 """
 
@@ -111,13 +112,18 @@ def replica_past(position):
             if replayed_past(alias, position):
                 return alias
         except DatabaseError as exc:
-            _down_until[alias] = clock() + RETRY_AFTER
-            logger.warning("replica=down alias=%s error=%r retry_in_s=%s", alias, exc, RETRY_AFTER)
+            lost(alias, exc)
     states = [replica_state(alias) for alias in aliases]
     reason = "replicas-down" if set(states) == {"down"} else "replicas-behind"
     replicas_now = ",".join(f"{alias}:{state}" for alias, state in zip(aliases, states, strict=True))
     logger.info("reads=primary reason=%s purge_lsn=%s replicas=%s", reason, lsn(position), replicas_now)
     return None
+
+
+def lost(alias, error):
+    """A replica that failed a check or a reader's query: left alone for RETRY_AFTER seconds."""
+    _down_until[alias] = clock() + RETRY_AFTER
+    logger.warning("replica=down alias=%s error=%r retry_in_s=%s", alias, error, RETRY_AFTER)
 
 
 def replica_state(alias):

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "images",
+    "api",
+    # django-ninja: the content API's framework; installed for its docs page's templates and static files.
+    "ninja",
     "webhooks",
     "csp",
     "axes",
@@ -63,6 +66,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The content API's keys, limits, CORS and JSON errors: before the page cache, so a cached answer is
+    # still counted against the client's limit (api/middleware.py).
+    "api.middleware.ContentApiMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.RequestSizeLimitMiddleware",
     "newsroom.middleware.NullCharacterMiddleware",
@@ -216,6 +222,11 @@ LOGGING = {
 
 # Anonymous readers' pages are cached this long at most; publishing purges them at once (articles/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# The content API (/api/v1/, docs/api.md): requests a client may make per window, by address without a
+# key, per key with one (unless the key sets its own, in the admin).
+API_ANONYMOUS_RATE_LIMIT = int(os.environ.get("API_ANONYMOUS_RATE_LIMIT", "60"))
+API_KEY_RATE_LIMIT = int(os.environ.get("API_KEY_RATE_LIMIT", "600"))
+API_RATE_WINDOW_SECONDS = int(os.environ.get("API_RATE_WINDOW_SECONDS", "60"))
 # A live story's open page asks the update endpoint for new entries this often (static/js/live.js).
 LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "10"))
 

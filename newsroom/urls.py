@@ -27,6 +27,8 @@ urlpatterns = [
         name="ckeditor_upload",
     ),
     path("ckeditor/browse/", image_views.ckeditor_browse, name="ckeditor_browse"),
+    # The content API (api/, docs/api.md): read-only JSON and ninjs for apps and partners.
+    path("api/v1/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),

@@ -1,32 +1,10 @@
 """`set_max()`: the page cache's purge position only ever rises, whichever process writes it (newsroom/cache.py)."""
 
-import socket
-import subprocess
 import threading
-import time
 
 import pytest
 
 from newsroom.cache import FailOpenFileBasedCache, FailOpenRedisCache
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    """A private redis-server on a free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    server = subprocess.Popen([*command, "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])

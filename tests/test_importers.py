@@ -124,8 +124,10 @@ def test_demo_content_loads_once():
     count = Article.objects.count()
     call_command("load_demo", "--no-accounts")
 
-    assert count == 13
+    assert count == 14
     assert Article.objects.count() == count
+    live = Article.objects.published().get(article_type=Article.Type.LIVE)
+    assert live.live_entries.published().count() == 5
     assert Article.objects.filter(status=Article.Status.DRAFT).exists()
     assert any(article.is_scheduled for article in Article.objects.all())
     assert Article.objects.published().filter(headline=SAMPLE_HEADLINE).exists()

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from articles import live_read
 from articles.models import Article, LiveCoverage, LiveEntry, LiveEntryChange
 from articles.pagecache import PURGES_KEY, next_scheduled_change
+from articles.preview import preview_token
 from articles.site import absolute_url
 
 from .factories import (
@@ -29,6 +30,7 @@ from .factories import (
     LiveEntryFactory,
     LiveStoryFactory,
     SectionFactory,
+    TagFactory,
     staff_user,
 )
 
@@ -378,9 +380,19 @@ def test_cards_say_live_while_the_coverage_is_open(client):
         card = page[page.index("Election night, live") - 600 : page.index("Election night, live")]
         return '<span class="label label--live">Live</span>' in card
 
-    assert label_shown("/") and label_shown(story.section.get_absolute_url())
+    story.tags.add(TagFactory(name="Elections"))
+    BylineFactory(article=story)
+    pages = [
+        "/",
+        story.section.get_absolute_url(),
+        story.tags.get().get_absolute_url(),
+        story.authors.get().get_absolute_url(),
+        f"/archive/{timezone.localtime(story.published_at):%Y}/",
+        "/search/?q=election",
+    ]
+    assert all(label_shown(url) for url in pages)
     LiveCoverage.objects.create(article=story, ended_at=timezone.now())
-    assert not label_shown("/") and not label_shown(story.section.get_absolute_url())
+    assert not any(label_shown(url) for url in pages)
 
 
 def test_a_live_story_in_draft_shows_no_entry_anywhere(client):
@@ -388,6 +400,25 @@ def test_a_live_story_in_draft_shows_no_entry_anywhere(client):
     LiveEntryFactory(article=story, headline="Too early")
     assert client.get(updates_url(story)).status_code == 404
     assert not LiveEntry.objects.published().exists()
+
+
+def test_a_preview_of_a_live_story_in_draft_shows_the_entries_readers_will_see(client):
+    story = DraftFactory(article_type=Article.Type.LIVE)
+    LiveEntryFactory(article=story, headline="Crews reach the quay")
+    LiveEntryFactory(article=story, headline="Pumps running at the outfall", key_event=True)
+    LiveEntryFactory(article=story, headline="Not checked yet", is_draft=True)
+    LiveEntryFactory(article=story, headline="Posted in an hour", posted_at=timezone.now() + timedelta(hours=1))
+    client.force_login(staff_user("Editor"))
+
+    page = client.get(reverse("articles:preview", args=[story.pk])).content.decode()
+    shared = Client().get(reverse("articles:preview_link", args=[preview_token(story)])).content.decode()
+
+    for html in (page, shared):
+        assert "Crews reach the quay" in html and html.count("Pumps running at the outfall") == 2  # and key events
+        assert "Not checked yet" not in html and "Posted in an hour" not in html
+        # Nothing that would ask the public endpoints, which know nothing of the story yet.
+        assert "data-updates-url" not in html and "js/live.js" not in html and "live_feed" not in html
+    assert Client().get(story.get_absolute_url()).status_code == 404
 
 
 @hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

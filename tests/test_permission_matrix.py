@@ -20,6 +20,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from api.models import ApiKey
 from articles.models import Article, HouseStyle, Policy, StyleEntry
 from articles.preview import preview_token
 
@@ -68,6 +69,7 @@ EXPECTED = {
         case(LOGIN, 200, 200, 200, "images"),
         case(LOGIN, 404, 404, 200, "auth"),
         case(LOGIN, 404, 404, 200, "axes"),
+        case(LOGIN, 404, 404, 200, "api"),
         case(LOGIN, 404, 404, 200, "webhooks"),
     ],
     "admin:autocomplete": [
@@ -286,6 +288,19 @@ EXPECTED = {
     "admin/auth/group/<path:object_id>/": [case(LOGIN, 302, 302, 302, path="/admin/auth/group/{group}/")],
     "admin:auth_group_history": [case(LOGIN, 403, 403, 200, "group")],
     "admin:auth_group_delete": [case(LOGIN, 403, 403, 200, "group")],
+    # The content API's keys: admins make, see and revoke them; editors and reporters never see one ------
+    "admin:api_apikey_changelist": [
+        case(LOGIN, 403, 403, 200),
+        case(LOGIN, 403, 403, 302, method="post", data={"action": "revoke", "_selected_action": "0"}),
+    ],
+    "admin:api_apikey_add": [case(LOGIN, 403, 403, 200), case(LOGIN, 403, 403, 200, method="post")],
+    "admin:api_apikey_change": [
+        case(LOGIN, 403, 403, 200, "api_key"),
+        case(LOGIN, 403, 403, 200, "api_key", method="post"),  # no name: the form with its error
+    ],
+    "admin/api/apikey/<path:object_id>/": [case(LOGIN, 302, 302, 302, path="/admin/api/apikey/{api_key}/")],
+    "admin:api_apikey_history": [case(LOGIN, 403, 403, 200, "api_key")],
+    "admin:api_apikey_delete": [case(LOGIN, 403, 403, 200, "api_key")],
     # django-axes' records of logins (read-only even for admins) -----------------------------------------
     "admin:axes_accessattempt_changelist": [case(LOGIN, 403, 403, 200)],
     "admin:axes_accessattempt_add": [case(LOGIN, 403, 403, 403)],
@@ -370,6 +385,18 @@ EXPECTED = {
     "articles:archive_year": [everyone(200, "year")],
     "articles:archive_month": [everyone(200, "year", "month")],
     "articles:archive_day": [everyone(200, "year", "month", "day")],
+    # The content API: the same for everyone, published stories only (docs/api.md) -----------------------
+    "api:index": [everyone(200)],
+    "api:api-root": [everyone(200)],  # ninja's own name for /api/v1/, which the index answers
+    "api:stories": [everyone(200), everyone(200, query="section=no-such-section"), everyone(400, query="limit=0")],
+    "api:story": [everyone(200, "published"), everyone(404, "others_draft")],
+    "api:entries": [everyone(200, "live"), everyone(404, "published")],
+    "api:sections": [everyone(200)],
+    "api:authors": [everyone(200)],
+    "api:topics": [everyone(200)],
+    "api:search": [everyone(200, query="q=harbour"), everyone(400)],
+    "api:openapi-json": [everyone(200)],
+    "api:openapi-view": [everyone(200)],
     "healthz": [everyone(200)],
     "favicon": [everyone(302)],
     "robots_txt": [everyone(200)],
@@ -459,8 +486,17 @@ def rows(users):
         "images": "images",
         "auth": "auth",
         "axes": "axes",
+        "api": "api",
+        "api_key": api_key_of(editor),
         "webhooks": "webhooks",
     }
+
+
+def api_key_of(owner):
+    key = ApiKey(name="Partner app", owner=owner)
+    key.issue()
+    key.save()
+    return key.pk
 
 
 def served_patterns(resolver=None, prefix="", namespace=""):

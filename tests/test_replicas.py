@@ -178,6 +178,22 @@ def test_a_replica_that_fails_is_left_alone_for_a_few_seconds_while_readers_read
     assert on_primary == [] and on_replica and replica.asked == 2
 
 
+def test_a_replica_lost_in_the_middle_of_a_readers_request_gives_the_page_from_the_primary(replica, client):
+    story = ArticleFactory(headline="Ferry timetable restored")
+    client.get("/healthz")  # the replica is checked, and trusted for a second
+    replica.connection.close()
+    replica.connection.settings_dict["PORT"] = 1  # then it goes away
+
+    for url in [story.get_absolute_url(), "/"]:
+        with CaptureQueriesContext(connections["default"]) as on_primary:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Ferry timetable restored" in response.content.decode()
+        assert len(on_primary), url
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert replicas.replica_state("replica_0") == "down"
+
+
 def test_a_cache_without_a_purge_position_starts_from_the_primarys_position_now(replica, client):
     ArticleFactory()
     pagecache.cache.clear()

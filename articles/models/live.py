@@ -65,7 +65,12 @@ class LiveEntryQuerySet(models.QuerySet):
         """Entries readers may see: of a story readers may see, not a draft, not deleted, posted by now."""
         now = at or timezone.now()
         stories = apps.get_model("articles", "Article").objects.published(at=now)
-        return self.filter(article__in=stories, is_draft=False, deleted_at__isnull=True, posted_at__lte=now)
+        return self.ready(at=now).filter(article__in=stories)
+
+    def ready(self, at=None):
+        """Entries readers will see once their story is public (what a preview shows): not a draft, not
+        deleted, posted by now."""
+        return self.filter(is_draft=False, deleted_at__isnull=True, posted_at__lte=at or timezone.now())
 
     def current(self):
         """Entries not deleted, drafts and scheduled ones included: what the desk works on."""

@@ -360,6 +360,15 @@ class Article(models.Model):
         text = " ".join(plain_text(self.body).split())
         return text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + "…"
 
+    @cached_property
+    def coverage_open(self):
+        """Whether a live story's coverage is running, for its card's "Live" label; a page of cards sets it for
+        all its stories in one query (`live_read.mark_open_coverage`)."""
+        if self.article_type != self.Type.LIVE:
+            return False
+        coverage = apps.get_model("articles", "LiveCoverage").objects.filter(article=self).first()
+        return coverage is None or coverage.is_open
+
     @property
     def canonical_url(self):
         return absolute_url(self.get_absolute_url())

@@ -43,7 +43,10 @@ ORGANISATIONS = {"staff", "wire-staff"}
 
 
 class Command(BaseCommand):
-    help = "Load the demo newsroom (sections, authors, the sample wire story, a dozen stories) and local accounts."
+    help = (
+        "Load the demo newsroom (sections, authors, the sample wire story, a dozen stories, one live story) and "
+        "local accounts."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-accounts", action="store_true", help="Do not create the local demo accounts.")
@@ -85,6 +88,8 @@ class Command(BaseCommand):
             if "hours_ago" in story:
                 story["published_at"] = (now - timedelta(hours=story.pop("hours_ago"))).isoformat()
                 story.setdefault("status", "published")
+            for entry in story.get("live_entries", []):
+                entry["posted_at"] = (now - timedelta(minutes=entry.pop("minutes_ago"))).isoformat()
         return len(import_stories(stories, label=DEMO_STORIES.name).created)
 
     def ensure_accounts(self):
