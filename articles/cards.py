@@ -88,27 +88,23 @@ def sample_stories():
         Byline(author=Author(name=name, slug=f"author-{n}"), role=role)
         for n, (name, role) in enumerate([("Ann", "by"), ("Bo", "by"), ("Cy", "additional"), ("Di", "photos")])
     ]
-    # Type, coverage open, picture, standfirst (none: the summary is the body's opening, cut short).
-    kinds = [
-        ("news", True, picture, ""),
-        ("analysis", True, None, "Standfirst"),
-        ("live", True, picture, "On"),
-        ("live", False, None, "Over"),
-    ]
+    # Every type (each label), a live story open and closed, with and without a picture and a standfirst (none:
+    # the summary is the body's opening, cut short).
+    kinds = [(article_type, True) for article_type in Article.Type.values] + [(Article.Type.LIVE, False)]
     stories = []
-    for n, (article_type, coverage_open, lead_image, standfirst) in enumerate(kinds):
+    for n, (article_type, coverage_open) in enumerate(kinds):
         story = Article(
             pk=n + 1,
             headline=f"Story “{n}” <b>",
             slug=f"story-{n}",
-            standfirst=standfirst,
+            standfirst="" if n % 2 else f"Standfirst & {n}",
             body="<p>" + "word " * 300 + "</p>",
             article_type=article_type,
             published_at=datetime.datetime(2001, 2, 3, 23, 30, tzinfo=datetime.UTC),
             section=section,
-            lead_image=lead_image,
+            lead_image=None if n % 3 else picture,
         )
-        story.listed_bylines, story.coverage_open = bylines[: n + 1], coverage_open
+        story.listed_bylines, story.coverage_open = bylines[: n % 4 + 1], coverage_open
         stories.append(story)
     return stories
 

@@ -4,7 +4,8 @@ The article page's story, section, picture, bylines, topics, corrections and rel
 one query, and the navigation in another, instead of the ORM's seven: most of their cost was Django
 compiling querysets and PostgreSQL planning them, not running them. Each query is a prepared statement,
 planned once per database connection. The rows become ordinary model instances with their relations
-filled in, so the templates, the metadata and every model method work on them unchanged.
+filled in, so the templates, the metadata and every model method work on them unchanged. The home and
+section pages read their stories, with the cards stored for them, through articles/listing_read.py.
 
 The publishing gate is not written here: `gate()` compiles `Article.objects.published()`'s own condition
 once per table alias and reuses its SQL with the time of each request. tests/test_read_path.py proves both

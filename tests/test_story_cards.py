@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles import cards, live_read, readpath
-from articles.models import Article, Byline, Card, LiveCoverage, Section
+from articles.models import Article, Byline, Card, LiveCoverage, Section, people
 
 from .factories import (
     ArticleFactory,
@@ -306,14 +306,18 @@ def test_a_change_to_the_card_templates_retires_every_stored_card_until_refresh_
     assert [card_of(stored(s.pk)[0]) for s in newest_first] == cards_on(client, story.section.get_absolute_url())
 
 
-def test_what_else_a_card_depends_on_changes_the_version(settings, story):
-    """Not only the templates: where media is served from, the time zone, the script prefix."""
+def test_what_else_a_card_depends_on_changes_the_version(settings, monkeypatch):
+    """Not only the templates: where media is served from, the time zone, and code that words a card (a process
+    works its version out once, for its first card: code changes with a deploy)."""
     versions = {cards.version()}
     settings.MEDIA_URL = "https://media.example/"
     versions.add(cards.version())
     settings.TIME_ZONE = "Pacific/Kiritimati"
     versions.add(cards.version())
-    assert len(versions) == 3
+    monkeypatch.setitem(people.ROLE_LABELS, Byline.Role.PHOTOS, "Pictures by")
+    cards.version_for.cache_clear()
+    versions.add(cards.version())
+    assert len(versions) == 4
 
 
 def test_refresh_cards_makes_the_stale_ones_or_all_of_them_and_asks_which(story):
