@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0022_search_snippets'),
+        ('articles', '0023_search_snippet_opening'),
     ]
 
     operations = [
