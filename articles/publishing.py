@@ -1,14 +1,19 @@
-"""What happens around a story's change: its related stories worked out again, and purging exactly the
-cached pages that show it.
+"""What happens around a story's change: its related stories worked out again, its stored cards emptied and
+made again, and purging exactly the cached pages that show it.
 
 Signals call `refresh_related` and `purge_story`; both run after the transaction commits (the related
 lists first), so a reader can never refill the cache with the old version between the purge and the commit.
+Cards are emptied inside the change's transaction, before any purge, and made again after it commits
+(articles/cards.py).
 """
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from images.models import Image
+
+from . import cards
 from .models import (
     Article,
     Author,
@@ -101,6 +106,53 @@ def is_or_was_public(article, before=None):
     return article.status == Article.Status.PUBLISHED or (before and before["status"] == Article.Status.PUBLISHED)
 
 
+# What a story's card shows of each model (attribute names): a save that changes none of it leaves cards alone.
+CARD_FIELDS = {
+    Article: {"headline", "slug", "standfirst", "body", "published_at", "article_type", "status"}
+    | {"section_id", "lead_image_id"},
+    Section: {"name", "slug"},
+    Author: {"name"},
+    Image: {"file", "width", "height", "alt_text", "focal_x", "focal_y"},
+}
+
+
+def stories_showing(instance):
+    """The stories whose cards show this section, author or picture."""
+    if isinstance(instance, Section):
+        return Article.objects.filter(section=instance)
+    if isinstance(instance, Author):
+        return Article.objects.filter(bylines__author=instance)
+    return Article.objects.filter(lead_image=instance)
+
+
+@receiver(post_save, sender=Article)
+def story_card_changed(sender, instance, update_fields=None, **kwargs):
+    saved = update_fields and {Article._meta.get_field(name).attname for name in update_fields}
+    if saved is None or saved & CARD_FIELDS[Article]:
+        cards.changed(Article.objects.filter(pk=instance.pk))
+
+
+@receiver(pre_save, sender=Section)
+@receiver(pre_save, sender=Author)
+@receiver(pre_save, sender=Image)
+def remember_card_values(sender, instance, **kwargs):
+    stored = sender.objects.filter(pk=instance.pk).values(*CARD_FIELDS[sender]).first() if instance.pk else None
+    instance._card_values_before = stored
+
+
+@receiver(post_save, sender=Section)
+@receiver(post_save, sender=Author)
+@receiver(post_save, sender=Image)
+def shown_on_cards_changed(sender, instance, **kwargs):
+    """A section, author or picture changed what cards show of it: those cards, emptied and made again.
+
+    Connected before `names_changed`, so that even outside a transaction the cards are emptied before the purge.
+    """
+    before = getattr(instance, "_card_values_before", None)
+    if before and any(before[field] != getattr(instance, field) for field in CARD_FIELDS[sender]):
+        cards.changed(stories_showing(instance))
+
+
 @receiver(story_saved)
 def story_changed(sender, article, before, **kwargs):
     if is_or_was_public(article, before):
@@ -109,8 +161,16 @@ def story_changed(sender, article, before, **kwargs):
         purge_story(article, f"section:{before['section_id']}" if before else "home")
 
 
+def story_parts_changed(instance, origin=None):
+    """A byline or live coverage of a story changed: its card, emptied and made again; nothing when the story
+    itself is being deleted (its card goes with it), by itself or in a queryset."""
+    if not (isinstance(origin, Article) or getattr(origin, "model", None) is Article):
+        cards.changed(Article.objects.filter(pk=instance.article_id))
+
+
 @receiver([post_save, post_delete], sender=Byline)
-def byline_changed(sender, instance, **kwargs):
+def byline_changed(sender, instance, origin=None, **kwargs):
+    story_parts_changed(instance, origin)
     article = Article.objects.filter(pk=instance.article_id).first()
     if article and is_or_was_public(article):
         purge_story(article, f"author:{instance.author_id}")
@@ -168,8 +228,9 @@ def live_entry_authors_changed(sender, instance, action, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=LiveCoverage)
-def live_coverage_changed(sender, instance, **kwargs):
+def live_coverage_changed(sender, instance, origin=None, **kwargs):
     """Opening or closing coverage changes the story's cards (the "Live" label) as well as its page."""
+    story_parts_changed(instance, origin)
     article = Article.objects.filter(pk=instance.article_id).first()
     if article and is_or_was_public(article):
         purge_story(article, live_surface(article.pk))

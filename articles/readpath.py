@@ -4,7 +4,8 @@ The article page's story, section, picture, bylines, topics, corrections and rel
 one query, and the navigation in another, instead of the ORM's seven: most of their cost was Django
 compiling querysets and PostgreSQL planning them, not running them. Each query is a prepared statement,
 planned once per database connection. The rows become ordinary model instances with their relations
-filled in, so the templates, the metadata and every model method work on them unchanged.
+filled in, so the templates, the metadata and every model method work on them unchanged. The home and
+section pages read their stories, with the cards stored for them, through articles/listing_read.py.
 
 The publishing gate is not written here: `gate()` compiles `Article.objects.published()`'s own condition
 once per table alias and reuses its SQL with the time of each request. tests/test_read_path.py proves both
@@ -28,7 +29,7 @@ from newsroom import timestamps
 from newsroom.replicas import reader_alias
 
 from .models import Article, Author, Byline, Correction, Section, Tag
-from .models.gate import HOME_RECENT_STORIES, RELATED_SHOWN, home_layout
+from .models.gate import RELATED_SHOWN
 
 # A time no real request has: compiled into the gate, then replaced by the request's own time.
 GATE_TIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
@@ -285,85 +286,3 @@ def bylines(rows, using):
         byline._state.fields_cache["author"] = hydrate(Author, author_row, using)
         found.append(byline)
     return found
-
-
-@cache
-def home_sql():
-    """The home page's candidates, newest first: the newest stories and the placed ones, without their cards."""
-    newest, placed = gate('"newest"')[0], gate('"placed"')[0]
-    return f"""
-        SELECT "story".id, "story".home_rank, {columns(Section, "section")}
-        FROM articles_article "story" JOIN articles_section section ON section.id = "story".section_id
-        WHERE "story".id IN (
-          (SELECT "newest".id FROM articles_article "newest" WHERE {newest}
-           ORDER BY "newest".published_at DESC, "newest".id DESC LIMIT {HOME_RECENT_STORIES})
-          UNION
-          (SELECT "placed".id FROM articles_article "placed" WHERE "placed".home_rank IS NOT NULL AND {placed}))
-        ORDER BY "story".published_at DESC, "story".id DESC
-    """
-
-
-class Candidate:
-    """A story the home page may show, with what `home_layout()` reads of it."""
-
-    def __init__(self, row, using, sections):
-        self.pk, self.home_rank = row[:2]
-        if row[2] not in sections:
-            sections[row[2]] = hydrate(Section, row[2:], using)
-        self.section = sections[row[2]]
-
-
-def home_page(now, using=None):
-    """`Article.objects.published().home_page()`: its candidates, laid out, then the cards of those shown."""
-    using = using or reader_alias()
-    params = [*gate_params('"newest"', now), *gate_params('"placed"', now)]
-    sections = {}
-    candidates = [Candidate(row, using, sections) for row in run_prepared(using, "readpath_home", home_sql(), params)]
-    page = home_layout(candidates)
-    shown = [candidate.pk for candidate in [page["lead"], *page["featured"]] if candidate]
-    shown += [candidate.pk for _, candidates in page["sections"] for candidate in candidates]
-    rows = run_prepared(using, "readpath_cards", cards_by_key_sql(), [shown, *gate_params('"story"', now)])
-    stories = {story.pk: story for story in Cards(using).stories(rows)}
-    return {
-        "lead": page["lead"] and stories.get(page["lead"].pk),
-        "featured": [stories[c.pk] for c in page["featured"] if c.pk in stories],
-        "sections": [
-            (section, [stories[c.pk] for c in listed if c.pk in stories]) for section, listed in page["sections"]
-        ],
-    }
-
-
-@cache
-def cards_by_key_sql():
-    story_gate = gate('"story"')[0]
-    return card_sql(f'"story".id = ANY(%s) AND {story_gate}', "")
-
-
-@cache
-def section_sql(per_page, most):
-    counted, listed = gate('"counted"')[0], gate('"story"')[0]
-    stories = card_sql(
-        f'"story".section_id = found.id AND {listed}',
-        f'ORDER BY "story".published_at DESC, "story".id DESC LIMIT {per_page} OFFSET %s',
-    )
-    return f"""
-        SELECT {columns(Section, "found")}, total.count, listed.*
-        FROM articles_section found
-        CROSS JOIN LATERAL (SELECT count(*) FROM (SELECT FROM articles_article "counted"
-                                                  WHERE "counted".section_id = found.id AND {counted}
-                                                  LIMIT {most}) capped) total
-        LEFT JOIN LATERAL ({stories}) listed ON true
-        WHERE found.slug = %s
-    """
-
-
-def section_page(slug, number, per_page, most, now, using=None):
-    """A section that has published stories, how many (up to `most`), and page `number` of them; or None."""
-    using = using or reader_alias()
-    params = [*gate_params('"counted"', now), *gate_params('"story"', now), (number - 1) * per_page, slug]
-    rows = run_prepared(using, f"readpath_section_{per_page}_{most}", section_sql(per_page, most), params)
-    width = len(Section._meta.concrete_fields)
-    if not rows or not rows[0][width]:
-        return None
-    section = hydrate(Section, rows[0][:width], using)
-    return section, rows[0][width], Cards(using, width + 1).stories(row for row in rows if row[width + 1] is not None)

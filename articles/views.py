@@ -16,7 +16,7 @@ from django.views.generic.dates import ArchiveIndexView, DayArchiveView, MonthAr
 
 from newsroom.replicas import reads_primary
 
-from . import live_read, readpath
+from . import cards, listing_read, live_read, readpath
 from .context_processors import sections_with_stories
 from .models import EARLIEST_YEAR, LATEST_YEAR, Article, Author, Correction, OldSlug, Policy, Section, Tag
 from .models.gate import shown_on_home
@@ -52,8 +52,11 @@ def paginate(request, queryset):
 
 def home(request):
     depends_on(request, "home")
-    page = readpath.home_page(timezone.now()) if readpath.supported() else Article.objects.published().home_page()
-    live_read.mark_open_coverage(shown_on_home(page))
+    if readpath.supported():
+        page = listing_read.home_page(timezone.now())
+    else:
+        page = Article.objects.published().home_page()
+        live_read.mark_open_coverage(shown_on_home(page))
     return render(request, "articles/home.html", page)
 
 
@@ -152,20 +155,20 @@ def section_detail(request, slug):
     else:
         section = get_object_or_404(Section.objects.with_published_stories(), slug=slug)
         page = paginate(request, Article.objects.published().filter(section=section).for_listing())
+        live_read.mark_open_coverage(page.object_list)
     depends_on(request, f"section:{section.pk}")
-    live_read.mark_open_coverage(page.object_list)
     context = {"section": section, "page": page, "current_section": section.slug}
     return render(request, "articles/section_detail.html", context)
 
 
 def section_from_read_path(request, slug):
-    """`section_detail`'s section and page of stories in one query (articles/readpath.py), or a 404."""
+    """`section_detail`'s section and page of stories in one query (articles/listing_read.py), or a 404."""
     try:
         number = int(request.GET.get("page", 1))
     except ValueError as exc:
         raise Http404("No such page.") from exc
     most = ListingPaginator.MAX_PAGES * PAGE_SIZE
-    found = 1 <= number <= ListingPaginator.MAX_PAGES and readpath.section_page(
+    found = 1 <= number <= ListingPaginator.MAX_PAGES and listing_read.section_page(
         slug, number, PAGE_SIZE, most, timezone.now()
     )
     if not found:
@@ -179,17 +182,23 @@ def section_from_read_path(request, slug):
         raise Http404("No such page.") from exc
 
 
+def listed(page):
+    """A page of a listing read with `for_cards()`, its stories as the page prints them (articles/cards.py)."""
+    page.object_list = cards.listed(page.object_list)
+    return page
+
+
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.with_published_stories(), slug=slug)
     depends_on(request, f"author:{author.pk}")
-    page = paginate(request, Article.objects.published().filter(authors=author).distinct().for_listing())
+    page = listed(paginate(request, Article.objects.published().filter(authors=author).distinct().for_cards()))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag.objects.with_published_stories(), slug=slug)
     depends_on(request, f"tag:{tag.pk}")
-    page = paginate(request, Article.objects.published().filter(tags=tag).for_listing())
+    page = listed(paginate(request, Article.objects.published().filter(tags=tag).for_cards()))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -217,7 +226,12 @@ class StoryArchive:
 
     def get_queryset(self):
         depends_on(self.request, "archive")
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        listed(context["page_obj"])
+        return context
 
     def get_year(self):
         year = super().get_year()

@@ -146,8 +146,13 @@ for database in DATABASES.values():
         # No JIT compilation: it pays off for long reports, and on a million stories it added 15-20 ms to
         # searches the planner thought costly. No parallel workers: a page's query shares the cores with
         # other readers' requests, and on a million stories a gathered plan made the author page 73 ms of SQL
-        # against 43 ms without, the corrections page 29 against 9.
-        options.setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
+        # against 43 ms without, the corrections page 29 against 9. Generic plans: the read path's prepared
+        # statements (articles/readpath.py) are planned once per connection, where PostgreSQL, left to choose,
+        # planned the home and section pages' queries afresh on every execution (about 1 ms a page, as long as
+        # running them); no other query of the app is a prepared statement.
+        options.setdefault(
+            "options", "-c jit=off -c max_parallel_workers_per_gather=0 -c plan_cache_mode=force_generic_plan"
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import live_read, readpath
-from articles.models import Article, Author, Byline, Correction, LiveEntry, Section, Tag
+from articles import cards, listing_read, live_read, readpath
+from articles.models import Article, Author, Byline, Correction, LiveCoverage, LiveEntry, Section, Tag
 
 from .factories import ArticleFactory, AuthorFactory, BylineFactory, ImageFactory, SectionFactory, TagFactory
 
@@ -64,14 +64,14 @@ def test_the_read_path_shows_exactly_the_stories_the_gate_lets_through(states):
 
     for section in Section.objects.all():
         listed = Article.objects.published(at=now).filter(section=section)
-        found = readpath.section_page(section.slug, 1, 2, 3, now)
+        found = listing_read.section_page(section.slug, 1, 2, 3, now)
         if not listed:
             assert found is None
         else:
             assert found[0] == section and found[1] == min(3, listed.count())
             assert [story.pk for story in found[2]] == [story.pk for story in listed[:2]]
 
-    assert home_ids(readpath.home_page(now)) == home_ids(Article.objects.published(at=now).home_page())
+    assert home_ids(listing_read.home_page(now)) == home_ids(Article.objects.published(at=now).home_page())
 
 
 # An entry: draft?, deleted?, minutes from now it is posted at.
@@ -167,11 +167,19 @@ def test_the_read_path_renders_the_same_page_as_the_orm(client, rich_story, monk
     assert fast["Last-Modified"] == slow["Last-Modified"] and fast["ETag"] == slow["ETag"]
 
 
+@pytest.mark.parametrize("stored", ["no", "some", "all"])
 @pytest.mark.parametrize("page", ["home", "section", "section page 2", "article"])
-def test_home_section_and_article_pages_are_the_same_on_both_paths(client, rich_story, monkeypatch, page):
+def test_home_section_and_article_pages_are_the_same_on_both_paths(client, rich_story, monkeypatch, page, stored):
+    """With no stored card (each rendered on the request), some, or all: the read path prints stored cards, the
+    ORM path renders every card afresh, and the pages are the same to the byte."""
     story, others = rich_story
     for n in range(25):
         ArticleFactory(section=story.section, headline=f"Filler {n}", standfirst="", home_rank=2 if n == 3 else None)
+    closed = ArticleFactory(section=story.section, article_type=Article.Type.LIVE, headline="Closed live coverage")
+    LiveCoverage.objects.create(article=closed, ended_at=timezone.now())
+    ArticleFactory(section=story.section, article_type=Article.Type.LIVE, headline="Open live coverage")
+    listed = list(Article.objects.published().values_list("pk", flat=True))
+    cards.make({"no": [], "some": listed[::2], "all": listed}[stored])
     url = {
         "home": "/",
         "section": story.section.get_absolute_url(),

@@ -5,6 +5,7 @@ or `apps.get_model`, so none imports another model module: only the gate's query
 """
 
 from .autosave import Autosave, AutosaveQuerySet
+from .cards import Card
 from .copydesk import HouseStyle, IgnoredFinding, StyleEntry, review_copy
 from .gate import ArticleQuerySet, StoryStatus, card_bylines
 from .live import LiveCoverage, LiveEntry, LiveEntryChange, LiveEntryQuerySet
@@ -32,6 +33,7 @@ __all__ = [
     "Autosave",
     "AutosaveQuerySet",
     "Byline",
+    "Card",
     "Correction",
     "EditingPresence",
     "HouseStyle",

@@ -96,6 +96,11 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a story card shows, in a constant number of queries."""
         return self.select_related("section", "lead_image").prefetch_related(card_bylines())
 
+    def for_cards(self):
+        """A listing of stored cards (articles/cards.py): the story, its section and picture, and its card; the
+        bylines are read by `cards.listed()` for the stories whose card must be rendered."""
+        return self.select_related("section", "lead_image", "card")
+
     def for_detail(self):
         """Everything the article page shows, in a constant number of queries."""
         return self.for_listing().prefetch_related("tags", "corrections")
