@@ -1,4 +1,5 @@
-# Two commands: `make run` (demo site on 127.0.0.1:8000) and `make test` (the whole suite).
+# Two commands: `make run` (demo site on 127.0.0.1:8000) and `make test` (the whole suite); `make worker` delivers
+# publish webhooks to partners (docs/webhooks.md).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 export SERVE_MEDIA ?= true
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test venv lint clean db-restart-check replica-check
+.PHONY: run worker test venv lint clean db-restart-check replica-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +35,13 @@ run: venv var/secret_key
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)" && \
 	exec $(BIN)/gunicorn newsroom.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT)
+
+# The task queue's worker, with its sweep (beat): posts stories to the endpoints registered in the admin. Its broker
+# is Redis (CELERY_BROKER_URL); `make run` needs none: its saves leave deliveries in the database for the sweep.
+worker: venv var/secret_key
+	export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"; \
+	export CELERY_BROKER_URL="$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"; \
+	exec $(BIN)/celery -A newsroom.celery worker --beat --schedule var/celerybeat-schedule --loglevel INFO
 
 # axe-core for the accessibility browser test, pinned by package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Correction, LiveEntry, Section, Tag
 from images.models import Image
+from webhooks.models import Endpoint
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -116,3 +117,14 @@ class ReadyDraftFactory(DraftFactory):
 
     lead_image = factory.SubFactory(ImageFactory)
     byline = factory.RelatedFactory(BylineFactory, factory_related_name="article")
+
+
+class EndpointFactory(factory.django.DjangoModelFactory):
+    """A partner's endpoint taking every section (tests/webhook_receiver.py listens on such a URL)."""
+
+    class Meta:
+        model = Endpoint
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    url = "http://127.0.0.1:8111/hook"
+    secret = factory.Sequence(lambda n: f"partner-{n}-shared-secret-Zx81")

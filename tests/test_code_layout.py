@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["articles", "images", "newsroom", "api"]
+APPS = ["articles", "images", "newsroom", "api", "webhooks"]
 LONGEST_MODULE = 400
 
 
@@ -76,13 +76,20 @@ def test_the_cycle_finder_sees_a_cycle():
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-@pytest.mark.parametrize("model_module", ["articles.models", "images.models", "api.models"])
+@pytest.mark.parametrize("model_module", ["articles.models", "images.models", "api.models", "webhooks.models"])
 def test_models_never_import_views_publishing_or_caching(model_module):
     graph = import_graph()
     own = [name for name in graph if name == model_module or name.startswith(f"{model_module}.")]
     reached = {target for name in own for target in graph[name]}
     outward = {"views", "publishing", "pagecache", "feeds", "admin", "metadata"}
     assert not {target for target in reached if target.rpartition(".")[2] in outward}
+
+
+def test_the_stories_know_nothing_of_the_webhooks_that_react_to_them():
+    """Webhooks connect to the stories' signals (webhooks/apps.py); nothing in articles/ reaches back."""
+    graph = import_graph()
+    reached = {target for name, targets in graph.items() if name.startswith("articles") for target in targets}
+    assert not {target for target in reached if target.startswith("webhooks")}
 
 
 def test_no_module_is_longer_than_a_reader_can_hold():

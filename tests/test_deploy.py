@@ -83,3 +83,36 @@ def test_nginx_accepts_the_rendered_config(services, tmp_path):
     result = subprocess.run(["nginx", "-t", "-c", str(main)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
+
+
+def test_the_worker_runs_the_apps_image_with_its_settings_and_its_own_command(services):
+    """The worker is the app's image and environment with celery's command; the app hands it deliveries."""
+    web, worker = services["web"], services["worker"]
+    assert worker["build"] == web["build"] == "."
+    assert worker["environment"] == web["environment"]
+    command = worker["command"]
+    assert command[:4] == ["celery", "-A", "newsroom.celery", "worker"]
+    assert "--beat" in command  # the sweep: retries, scheduled stories, lost enqueues, expiries
+    schedule = command[command.index("--schedule") + 1]
+    assert schedule.startswith("/app/var/")  # the one folder the image's user may write besides media
+    assert "ports" not in worker
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "celery" in " ".join(worker["healthcheck"]["test"])  # not the image's HTTP check: no gunicorn here
+
+
+def test_the_broker_is_its_own_redis_that_never_evicts(services):
+    broker = services["web"]["environment"]["CELERY_BROKER_URL"]
+    host = broker.split("//", 1)[1].split(":", 1)[0]
+    queue = services[host]
+    command = queue["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+    assert services["worker"]["depends_on"][host]["condition"] == "service_healthy"
+    assert broker != services["web"]["environment"]["REDIS_URL"]
+
+
+def test_the_workers_command_names_an_app_that_registers_the_webhook_tasks():
+    from newsroom.celery import app
+
+    app.loader.import_default_modules()
+    assert {"webhooks.deliver", "webhooks.sweep"} <= set(app.tasks)
+    assert app.conf.beat_schedule["webhooks-sweep"]["task"] == "webhooks.sweep"

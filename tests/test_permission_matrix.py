@@ -29,6 +29,7 @@ from .factories import (
     AuthorFactory,
     BylineFactory,
     DraftFactory,
+    EndpointFactory,
     ImageFactory,
     LiveEntryFactory,
     LiveStoryFactory,
@@ -69,6 +70,7 @@ EXPECTED = {
         case(LOGIN, 404, 404, 200, "auth"),
         case(LOGIN, 404, 404, 200, "axes"),
         case(LOGIN, 404, 404, 200, "api"),
+        case(LOGIN, 404, 404, 200, "webhooks"),
     ],
     "admin:autocomplete": [
         case(LOGIN, 200, 200, 200, query="app_label=articles&model_name=article&field_name=tags"),
@@ -322,6 +324,33 @@ EXPECTED = {
     ],
     "admin:axes_accessfailurelog_history": [case(LOGIN, 403, 403, 200, "access_failure")],
     "admin:axes_accessfailurelog_delete": [case(LOGIN, 403, 403, 200, "access_failure")],
+    # Partners' webhooks: admins only. The delivery log is read-only; "retry now" is a POST ------------
+    "admin:webhooks_endpoint_changelist": [case(LOGIN, 403, 403, 200)],
+    "admin:webhooks_endpoint_add": [case(LOGIN, 403, 403, 200), case(LOGIN, 403, 403, 200, method="post")],
+    "admin:webhooks_endpoint_change": [
+        case(LOGIN, 403, 403, 200, "endpoint"),
+        case(LOGIN, 403, 403, 200, "endpoint", method="post"),
+    ],
+    "admin/webhooks/endpoint/<path:object_id>/": [
+        case(LOGIN, 302, 302, 302, path="/admin/webhooks/endpoint/{endpoint}/")
+    ],
+    "admin:webhooks_endpoint_history": [case(LOGIN, 403, 403, 200, "endpoint")],
+    "admin:webhooks_endpoint_delete": [case(LOGIN, 403, 403, 200, "endpoint")],
+    "admin:webhooks_delivery_changelist": [case(LOGIN, 403, 403, 200)],
+    "admin:webhooks_delivery_add": [case(LOGIN, 403, 403, 403)],
+    "admin:webhooks_delivery_change": [
+        case(LOGIN, 403, 403, 200, "delivery"),
+        case(LOGIN, 403, 403, 403, "delivery", method="post"),
+    ],
+    "admin/webhooks/delivery/<path:object_id>/": [
+        case(LOGIN, 302, 302, 302, path="/admin/webhooks/delivery/{delivery}/")
+    ],
+    "admin:webhooks_delivery_history": [case(LOGIN, 403, 403, 200, "delivery")],
+    "admin:webhooks_delivery_delete": [case(LOGIN, 403, 403, 403, "delivery")],
+    "admin:webhooks_delivery_retry": [
+        case(LOGIN, 403, 403, 302, "delivery", method="post"),
+        case(LOGIN, 405, 405, 405, "delivery"),
+    ],
     # The public site: the same for everyone, drafts included (staff preview them at articles:preview) --
     "articles:home": [everyone(200)],
     "articles:detail": [everyone(200, "section_slug", "published_slug"), everyone(404, "section_slug", "draft_slug")],
@@ -387,6 +416,7 @@ def users():
 def rows(users):
     """The rows the URLs name, as the values that go into them."""
     reporter, editor = users["reporter"], users["editor"]
+    endpoint = EndpointFactory(url="https://partner.example/hook")  # told of the published story below
     published = ArticleFactory(created_by=editor, published_at=timezone.now() - timedelta(days=2))
     author, tag = AuthorFactory(), TagFactory(name="Harbour")
     BylineFactory(article=published, author=author)
@@ -404,6 +434,7 @@ def rows(users):
     live, live_unbylined = LiveStoryFactory(created_by=editor), LiveStoryFactory(created_by=editor)
     BylineFactory(article=live, author=AuthorFactory(user=reporter))
     policy = Policy.objects.create(title="Corrections", slug="corrections-policy", body="We correct errors.")
+
     day = timezone.localtime(published.published_at)
     return {
         "published": published.pk,
@@ -436,6 +467,8 @@ def rows(users):
         "style_entry": StyleEntry.objects.create(discouraged="Peking", preferred="Beijing").pk,
         "house_style": HouseStyle.objects.get_or_create(pk=1)[0].pk,
         "policy_slug": policy.slug,
+        "endpoint": endpoint.pk,
+        "delivery": endpoint.deliveries.first().pk,
         "own_image": ImageFactory(uploaded_by=reporter).pk,
         "others_image": ImageFactory(uploaded_by=editor).pk,
         "reporter": reporter.pk,
@@ -455,6 +488,7 @@ def rows(users):
         "axes": "axes",
         "api": "api",
         "api_key": api_key_of(editor),
+        "webhooks": "webhooks",
     }
 
 
