@@ -373,29 +373,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsroom.middleware.client_ip"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
-# Publish webhooks (webhooks/, docs/webhooks.md): partners' endpoints are sent each story change by a Celery
-# worker (`make worker`). The broker only carries "deliver this row now": every delivery is first a row in
-# the database, written with the story's change, so without a broker (the SQLite demo) saves still work and
-# deliveries wait for a worker's sweep.
+# Publish webhooks (webhooks/, docs/webhooks.md), sent by a Celery worker (`make worker`). Each delivery is first a
+# row written with the story's change; the broker only says "deliver row N now", so without one (the SQLite demo)
+# saves still work and deliveries wait for the worker's sweep.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# An app server hands a delivery to the broker after the save commits: a broker that does not answer costs that
-# request at most about this long (then the sweep sends the delivery).
+# The most a save waits for a broker that does not answer (the sweep then sends its deliveries).
 CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "1"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT, "socket_timeout": 5}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Seconds a partner has to answer one POST (connecting, then each read).
+# A partner's time to answer a POST (connecting, then each read); retries after the first wait, doubling up to the
+# longest, until the give-up time after the first attempt; the sweep's period (retries, stories going live, lost
+# hand-overs, expiries).
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
-# A failed POST is tried again after WEBHOOK_RETRY_FIRST_SECONDS, doubling each time up to WEBHOOK_RETRY_MAX_SECONDS,
-# until WEBHOOK_GIVE_UP_SECONDS after the first attempt.
 WEBHOOK_RETRY_FIRST_SECONDS = float(os.environ.get("WEBHOOK_RETRY_FIRST_SECONDS", "60"))
 WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", "3600"))
 WEBHOOK_GIVE_UP_SECONDS = float(os.environ.get("WEBHOOK_GIVE_UP_SECONDS", str(24 * 60 * 60)))
-# The worker's sweep: due deliveries (retries, stories going live on schedule, enqueues lost with a broker that was
-# down) and stories that expired, every this many seconds.
 WEBHOOK_SWEEP_SECONDS = float(os.environ.get("WEBHOOK_SWEEP_SECONDS", "30"))
-# Endpoints on loopback, private, link-local or other non-public addresses are refused unless this is on
-# (tests, a partner inside your own network): the worker would otherwise post wherever an admin points it.
+# Off: endpoints on loopback, private or reserved addresses are refused (the worker posts where an admin points it).
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 CELERY_BEAT_SCHEDULE = {"webhooks-sweep": {"task": "webhooks.sweep", "schedule": WEBHOOK_SWEEP_SECONDS}}
