@@ -1,3 +1,4 @@
+import contextlib
 import os
 import pwd
 import shutil
@@ -108,20 +109,35 @@ def commit(django_capture_on_commit_callbacks):
     return run
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    """A private redis-server on a free loopback port."""
+@contextlib.contextmanager
+def private_redis(folder):
+    """A redis-server of its own on a free loopback port, keeping nothing on disk: its URL (database 0)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    server = subprocess.Popen([*command, "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([*command, "--dir", str(folder)], stdout=subprocess.DEVNULL)
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
             break
         except OSError:
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    with private_redis(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def broker_url(tmp_path_factory):
+    """The webhooks' task broker: a private Redis, so two suites on one machine never share a queue."""
+    with private_redis(tmp_path_factory.mktemp("broker")) as url:
+        yield url

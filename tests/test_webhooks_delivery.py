@@ -29,7 +29,6 @@ pytestmark = pytest.mark.django_db
 
 Status = Delivery.Status
 NOBODY_LISTENS = 8119  # a port on loopback with no server: connections are refused at once
-TEST_BROKER = "redis://127.0.0.1:6379/12"
 
 
 @pytest.fixture
@@ -182,8 +181,9 @@ def change_url(story):
 
 
 @pytest.fixture
-def test_broker():
-    broker = redis.Redis.from_url(TEST_BROKER)
+def test_broker(settings, broker_url):
+    settings.CELERY_BROKER_URL = broker_url
+    broker = redis.Redis.from_url(broker_url)
     broker.flushdb()
     yield broker
     broker.flushdb()
@@ -216,8 +216,7 @@ def test_a_broker_that_refuses_connections_costs_the_save_one_try_not_a_retry_lo
     assert delivery.queued_at is None
 
 
-def test_with_the_broker_up_the_delivery_is_handed_to_it_after_the_commit(settings, editor_saves, test_broker):
-    settings.CELERY_BROKER_URL = TEST_BROKER
+def test_with_the_broker_up_the_delivery_is_handed_to_it_after_the_commit(editor_saves, test_broker):
     EndpointFactory()
 
     editor_saves()

@@ -30,7 +30,6 @@ from .webhook_receiver import Receiver, serve
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[1]
-BROKER = "redis://127.0.0.1:6379/12"
 DEAD_BROKER = "redis://127.0.0.1:8119/12"  # nothing listens there
 # Short enough for a test: retries after 1 s, the sweep every second.
 WORKER_SETTINGS = {
@@ -51,9 +50,9 @@ def database_url():
 
 
 @pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def worker(django_db_setup, django_db_blocker, tmp_path_factory, broker_url):
     """`celery worker --beat`, as `make worker` runs it, for this module's tests."""
-    redis.Redis.from_url(BROKER).flushdb()
+    redis.Redis.from_url(broker_url).flushdb()
     folder = tmp_path_factory.mktemp("worker")
     log = folder / "worker.log"
     environment = {
@@ -61,7 +60,7 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
         **WORKER_SETTINGS,
         "DATABASE_URL": database_url(),
         "CONN_MAX_AGE": "0",
-        "CELERY_BROKER_URL": BROKER,
+        "CELERY_BROKER_URL": broker_url,
         "SECRET_KEY": "tests-only",
     }
     command = [sys.executable, "-m", "celery", "-A", "newsroom.celery", "worker", "--beat"]
@@ -80,13 +79,13 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    redis.Redis.from_url(BROKER).flushdb()
+    redis.Redis.from_url(broker_url).flushdb()
 
 
 @pytest.fixture
-def partner(settings, worker):
+def partner(settings, worker, broker_url):
     """A partner's endpoint on loopback, registered for every section; the app hands deliveries to the broker."""
-    settings.CELERY_BROKER_URL = BROKER
+    settings.CELERY_BROKER_URL = broker_url
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     receiver = Receiver(8111)
     server = serve(receiver)
