@@ -19,6 +19,7 @@ of rendering `templates/articles/_card.html` for it, which was about half of tho
 
 import datetime
 import hashlib
+import re
 from functools import lru_cache
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -42,6 +43,8 @@ CARD_TEMPLATES = ["articles/_card.html", "articles/_byline.html", "images/_pictu
 REMADE_AT_ONCE = 100
 # Stories read, rendered and stored per transaction when making cards in bulk.
 BATCH = 500
+# A card's summary: escaped text, so it holds no "<".
+SUMMARY = re.compile(r'<p class="card__summary">[^<]*</p>')
 
 
 class StoredCard:
@@ -57,6 +60,13 @@ def render(story, is_lead=False):
     """The card of `story` (section, lead picture, `listed_bylines` and, if live, `coverage_open` loaded)."""
     macros = engines["jinja2"].env.get_template("articles/_card.html").module
     return str(macros.story_card(story, is_lead))
+
+
+def with_snippet(card, snippet):
+    """A story's card (stored or just rendered) as a search result: its summary replaced by the snippet
+    (escaped unless it is safe HTML already, as articles.search.marked() makes it)."""
+    paragraph = Markup('<p class="card__summary card__snippet">{}</p>').format(snippet)
+    return Markup(SUMMARY.sub(lambda _: paragraph, card, count=1))
 
 
 def version():

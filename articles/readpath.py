@@ -233,11 +233,12 @@ def card_columns():
 
 
 @cache
-def card_sql(condition, order_and_limit):
-    """Story cards (story, section, picture, bylines) for the stories `condition` holds, on alias "story"."""
+def card_sql(condition, order_and_limit, extra=""):
+    """Story cards (story, section, picture, bylines) for the stories `condition` holds, on alias "story";
+    `extra`: more columns after them."""
     return f"""
         SELECT {card_columns()}, {columns(Section, "section")}, {columns(Image, "picture")},
-               {bylines_json('"story"')}
+               {bylines_json('"story"')}{extra}
         FROM articles_article "story"
         JOIN articles_section section ON section.id = "story".section_id
         LEFT JOIN images_image picture ON picture.id = "story".lead_image_id

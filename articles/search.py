@@ -8,8 +8,9 @@ full score, one from last year half of it, one from ten years ago a tenth. So a 
 relevant stories the newer comes first. Capping the candidates keeps a query for a word that half the
 archive contains about as fast as one for a rare name; the count then says "more than ...", and an older
 story beyond the newest 200 matches (ten pages) is reached with a date range. Each candidate costs a read
-of its word positions (about 5 KB, out of the row) and, for a common word, so do the stories passed over
-to find it: at a million stories a search with 500 candidates cost about 40% more (bench/README.md).
+of its word positions (about 5 KB, out of the row) to rank it; the stories a common word's walk by date
+passes over cost only their words without positions, kept in the row (`matching()`). Ranking and reading
+the page run in articles/search_read.py.
 
 An exact phrase costs more: a GIN index knows which stories hold the words, not where, so PostgreSQL
 re-reads the word positions of every story that has them all. Only the newest PHRASE_CANDIDATES such
@@ -23,7 +24,7 @@ from html import unescape
 
 from django import forms
 from django.conf import settings
-from django.contrib.postgres.search import SearchConfig, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import InvalidPage, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DatabaseError, OperationalError, connections, transaction
@@ -38,6 +39,7 @@ from psycopg2.errors import QueryCanceled
 
 from newsroom.replicas import reader_alias
 
+from . import search_read
 from .models import Article, SearchDocument, Section
 from .search_sql import MARK_START, MARK_STOP, config_for
 
@@ -55,7 +57,9 @@ DATE_RANGE = [
     MinValueValidator(EARLIEST_DATE, "Enter a date in 1900 or later."),
     MaxValueValidator(LATEST_DATE, "Enter a date in 2200 or earlier."),
 ]
-# Newest matches are looked for a week back first, in at most this many windows.
+# A word's newest matches are looked for among this many newest stories first (`walked_matches()`).
+WALKED = 2000
+# Then a week back first, in at most this many windows.
 FIRST_WINDOW = timedelta(days=7)
 LONGEST_WINDOW = timedelta(days=100 * 366)
 WINDOWS = 4
@@ -63,7 +67,6 @@ WINDOWS = 4
 SUGGESTION_CANDIDATES = 5
 # A phrase operator in a tsquery's text: <-> (next word) or <N> (N positions on).
 PHRASE_OPERATOR = re.compile(r"<(?:-|\d+)>")
-RECENCY = RawSQL("1.0 / (1 + extract(epoch from now() - articles_article.published_at) / 31557600)", ())
 
 
 class SearchForm(forms.Form):
@@ -195,14 +198,11 @@ def ranked_results(q, stories, page_number, filters):
     if '"' in q:
         newest, searched_since = newest_phrase_matches(q, query, filters)
     else:
-        newest = newest_matches(Q(vector=query), filters, CANDIDATES)
-    # The ids on both sides of the join let PostgreSQL look the few hundred documents up by key.
-    ranked = list(
-        stories.filter(keyed("articles_article.id", newest), keyed("articles_searchdocument.article_id", newest))
-        .annotate(score=SearchRank(F("search_document__vector"), query) * RECENCY)
-        .order_by("-score", "-published_at", "-pk")
-        .values_list("pk", flat=True)
-    )
+        newest, newer = walked_matches(q, filters)
+        if newer:
+            newest = newest_matches(Q(vector=query), filters, CANDIDATES, newest, newer)
+    now, using = timezone.now(), reader_alias()
+    ranked = search_read.ranked(q, newest, now, using)
     page = page_of(ranked, page_number)
     results = Results(page=page, count=len(ranked), more=len(newest) == CANDIDATES, searched_since=searched_since)
     if not ranked:
@@ -214,9 +214,7 @@ def ranked_results(q, stories, page_number, filters):
         else:
             results.notice, results.suggestion = diagnosis(q, stories)
         return results
-    found = stories.filter(pk__in=page.object_list).for_listing().annotate(snippet=snippet_of(query))
-    order = {pk: index for index, pk in enumerate(page.object_list)}
-    results.stories = sorted(found, key=lambda article: order[article.pk])
+    results.stories = search_read.page_stories(q, page.object_list, now, using)
     for article in results.stories:
         article.snippet = marked(article.snippet)
     return results
@@ -228,8 +226,53 @@ def keyed(column, keys):
     return RawSQL(f"{column} = ANY(%s::bigint[])", [list(keys)], output_field=BooleanField())
 
 
-def newest_matches(condition, filters, limit):
-    """Ids of the newest `limit` documents meeting condition, newest first, from the search table alone.
+def walked_matches(q, filters):
+    """The newest CANDIDATES documents' ids matching q, newest first, as far as a walk over the newest WALKED
+    documents in the reader's section and dates finds them; and the time to go on from (None: they are all).
+
+    For a word in at least one story in ten, the commonest kind of search: the walk reads each story's words
+    from the row (articles.models.SearchWords), where reading full vectors out of TOAST cost four times as much.
+    For a rarer word `newest_matches()` goes on from the oldest story walked. Queries with a phrase (hyphenated
+    words too) or no searchable word are not walked: stripped words cannot answer them, and PostgreSQL sees
+    that while planning, so their walk reads nothing and they start from the newest story.
+    """
+    now, before = timezone.now(), filters.get("published_before")
+    newest = min(now, end_of(before)) if before else now
+    bounds, params = ["published_at <= %s"], [now]
+    if filters.get("section"):
+        bounds.append("section_id = %s")
+        params.append(filters["section"].pk)
+    if filters.get("published_after"):
+        bounds.append("published_at >= %s")
+        params.append(timezone.make_aware(datetime.combine(filters["published_after"], time.min)))
+    if before:
+        bounds.append("published_at < %s")
+        params.append(end_of(before))
+    stories = f"FROM articles_searchwords WHERE {' AND '.join(bounds)} ORDER BY published_at DESC"
+    query = "websearch_to_tsquery(%s::regconfig, %s)"
+    walkable = f"numnode({query}) > 0 AND {query}::text !~ '<(?:-|\\d+)>'"
+    words = [config_for(settings.LANGUAGE_CODE), q] * 2
+    with connections[reader_alias()].cursor() as cursor:
+        cursor.execute(
+            f"SELECT article_id, published_at FROM (SELECT article_id, published_at, words {stories} LIMIT %s) walked"
+            f" WHERE {walkable} AND words @@ {query} LIMIT %s",
+            [*params, WALKED, *words, *words[:2], CANDIDATES],
+        )
+        found = [pk for pk, _ in sorted(cursor.fetchall(), key=lambda row: row[1], reverse=True)]
+        if len(found) == CANDIDATES:
+            return found, None
+        # The oldest story walked (None: the reader's range holds fewer), or the newest if nothing was walked.
+        cursor.execute(
+            f"SELECT {walkable}, CASE WHEN {walkable} THEN (SELECT published_at {stories} OFFSET %s LIMIT 1) END",
+            [*words, *words, *params, WALKED - 1],
+        )
+        walked, oldest = cursor.fetchone()
+    return (found, oldest) if walked else ([], newest)
+
+
+def newest_matches(condition, filters, limit, found=(), newer=None):
+    """Ids of the newest `limit` documents meeting condition, newest first, from the search table alone; after
+    a walk, `found` are those it found and `newer` the time to go on from (inclusive).
 
     Looked for in the last week first (the last week the reader's dates allow), then further back in windows
     sized by how many matches the time already covered held (twice what that rate needs), the last window
@@ -238,10 +281,15 @@ def newest_matches(condition, filters, limit):
     """
     now = timezone.now()
     documents = filtered(SearchDocument.objects.filter(condition, published_at__lte=now), **filters)
+    if found:
+        documents = documents.exclude(keyed("articles_searchdocument.article_id", found))
     before = filters.get("published_before")
     start = min(now, end_of(before)) if before else now
-    newest, newer, span = [], start, FIRST_WINDOW
+    newest, newer = list(found), newer or start
     for attempt in range(WINDOWS):
+        covered = start - newer
+        span = covered * 8 if not newest else covered * 2 * (limit - len(newest)) / len(newest)
+        span = min(span, LONGEST_WINDOW) if covered else FIRST_WINDOW
         recent = documents.filter(published_at__lte=newer)
         if attempt < WINDOWS - 1:
             recent = recent.filter(published_at__gt=newer - span)
@@ -249,9 +297,6 @@ def newest_matches(condition, filters, limit):
         if len(newest) == limit:
             break
         newer -= span
-        covered = start - newer
-        span = covered * 8 if not newest else covered * 2 * (limit - len(newest)) / len(newest)
-        span = min(span, LONGEST_WINDOW)
     return newest
 
 
@@ -289,12 +334,6 @@ def newest_phrase_matches(q, query, filters):
         # Asked only then: reading 2,500 dates with the ids cost more than this query.
         searched_since = SearchDocument.objects.values_list("published_at", flat=True).get(pk=candidates[-1])
     return newest, searched_since
-
-
-def snippet_of(query):
-    """The body around the query's first match, its words marked (articles_snippet in articles/search_sql.py)."""
-    config = SearchConfig(config_for(settings.LANGUAGE_CODE))
-    return Func(F("body"), query, config, function="articles_snippet", output_field=TextField())
 
 
 def substring_results(q, stories, page_number):

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import now, template_localtime
 from jinja2 import Environment, Undefined
 
+from articles.cards import with_snippet
 from articles.metadata import opengraph, structured_data, twitter_card
 from articles.sanitize import xml_text
 from articles.site import path_to
@@ -61,7 +62,7 @@ def environment(**options):
     # A missing variable renders as nothing with DEBUG on or off, as in Django's templates (Django's
     # backend would print it back in DEBUG).
     env = Environment(**{**options, "undefined": Undefined})
-    env.globals.update(url=path_to, static=static, now=now, with_query=with_query)
+    env.globals.update(url=path_to, static=static, now=now, with_query=with_query, with_snippet=with_snippet)
     env.globals.update(opengraph=opengraph, twitter_card=twitter_card, structured_data=structured_data)
     env.filters.update(
         date=local_date,

@@ -11,7 +11,7 @@ from .gate import ArticleQuerySet, StoryStatus, card_bylines
 from .live import LiveCoverage, LiveEntry, LiveEntryChange, LiveEntryQuerySet
 from .people import Author, Byline
 from .record import Correction, EditingPresence, OldSlug, Policy, StatusChange
-from .search import SearchDocument
+from .search import SearchDocument, SearchWords
 from .stories import WORDS_PER_MINUTE, Article, StaleArticle, new_preview_key, story_saved
 from .topics import Section, Tag
 from .validation import (
@@ -45,6 +45,7 @@ __all__ = [
     "OldSlug",
     "Policy",
     "SearchDocument",
+    "SearchWords",
     "Section",
     "StaleArticle",
     "StatusChange",
