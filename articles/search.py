@@ -9,8 +9,8 @@ relevant stories the newer comes first. Capping the candidates keeps a query for
 archive contains about as fast as one for a rare name; the count then says "more than ...", and an older
 story beyond the newest 200 matches (ten pages) is reached with a date range. Each candidate costs a read
 of its word positions (about 5 KB, out of the row) to rank it; the stories a common word's walk by date
-passes over cost only their words without positions, kept in the row (`matching()`). Ranking and reading
-the page run in articles/search_read.py.
+passes over cost only their words without positions, kept in rows of their own (`walked_matches()`).
+Ranking and reading the page run in articles/search_read.py.
 
 An exact phrase costs more: a GIN index knows which stories hold the words, not where, so PostgreSQL
 re-reads the word positions of every story that has them all. Only the newest PHRASE_CANDIDATES such
@@ -237,7 +237,7 @@ def walked_matches(q, filters):
     that while planning, so their walk reads nothing and they start from the newest story.
     """
     now, before = timezone.now(), filters.get("published_before")
-    newest = min(now, end_of(before)) if before else now
+    latest = min(now, end_of(before)) if before else now
     bounds, params = ["published_at <= %s"], [now]
     if filters.get("section"):
         bounds.append("section_id = %s")
@@ -254,11 +254,12 @@ def walked_matches(q, filters):
     words = [config_for(settings.LANGUAGE_CODE), q] * 2
     with connections[reader_alias()].cursor() as cursor:
         cursor.execute(
-            f"SELECT article_id, published_at FROM (SELECT article_id, published_at, words {stories} LIMIT %s) walked"
-            f" WHERE {walkable} AND words @@ {query} LIMIT %s",
+            # Ordered as the walk reads them: PostgreSQL sorts nothing, and stops at the CANDIDATES-th match.
+            f"SELECT article_id FROM (SELECT article_id, published_at, words {stories} LIMIT %s) walked"
+            f" WHERE {walkable} AND words @@ {query} ORDER BY published_at DESC LIMIT %s",
             [*params, WALKED, *words, *words[:2], CANDIDATES],
         )
-        found = [pk for pk, _ in sorted(cursor.fetchall(), key=lambda row: row[1], reverse=True)]
+        found = [pk for (pk,) in cursor.fetchall()]
         if len(found) == CANDIDATES:
             return found, None
         # The oldest story walked (None: the reader's range holds fewer), or the newest if nothing was walked.
@@ -267,7 +268,7 @@ def walked_matches(q, filters):
             [*words, *words, *params, WALKED - 1],
         )
         walked, oldest = cursor.fetchone()
-    return (found, oldest) if walked else ([], newest)
+    return (found, oldest) if walked else ([], latest)
 
 
 def newest_matches(condition, filters, limit, found=(), newer=None):

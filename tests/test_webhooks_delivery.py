@@ -216,6 +216,7 @@ def test_a_broker_that_refuses_connections_costs_the_save_one_try_not_a_retry_lo
     assert delivery.queued_at is None
 
 
+@pytest.mark.redis
 def test_with_the_broker_up_the_delivery_is_handed_to_it_after_the_commit(editor_saves, test_broker):
     EndpointFactory()
 

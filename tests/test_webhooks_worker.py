@@ -27,7 +27,7 @@ from .factories import EndpointFactory, ReadyDraftFactory, staff_user
 from .test_workflow import form_data
 from .webhook_receiver import Receiver, serve
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEAD_BROKER = "redis://127.0.0.1:8119/12"  # nothing listens there

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
     """Each story's words without positions, in a table of their own, for the search's walks by date.
 
     Not atomic: the trigger is added in a short transaction, then the words of the existing stories are filled
-    in another while stories are still saved (at a million stories about N minutes; docs/operations.md).
+    in another while stories are still saved (at a million stories about 2.5 minutes; docs/operations.md).
     """
 
     atomic = False
