@@ -2,9 +2,9 @@
 
 Both are prepared statements (articles/readpath.py), planned once per connection: through the ORM they cost
 more Python, compiling each query, than PostgreSQL spent running them (bench/README.md, "Search under load").
-The stories pass `Article.objects.published()`'s own condition (`gate()`); tests/test_search.py checks that
-they are the ORM's. Finding the candidates stays in articles/search.py: its plan depends on how common the
-words are, so PostgreSQL plans it for each query.
+The stories pass `Article.objects.published()`'s own condition (`gate()`); tests/test_search_words.py checks
+that they are the ORM's. Finding the candidates stays in articles/search.py: its plan depends on how common
+the words are, so PostgreSQL plans it for each query.
 """
 
 from functools import cache
