@@ -66,8 +66,8 @@ MARK_STOP = "\ue001"
 # the body's opening: ts_headline without a match shows the opening words, the same from 90 words as from the
 # whole body. So a match only a stem that is not how its words begin finds ("skies" for 'sky') shows unmarked
 # when it lies past the opening. A cut never leaves half a tag or a word; the part's last word is cut from the
-# end of the reversed text, as a regular expression anchored at the end retried every position (0.13 ms a
-# story, as much as the snippet itself).
+# end of the reversed text, since a regular expression anchored at the end is retried at every position (0.13 ms
+# a story, as much as the snippet itself).
 SNIPPET_SQL = rf"""
 CREATE OR REPLACE FUNCTION articles_snippet(body text, query tsquery, config regconfig) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
@@ -309,12 +309,13 @@ CREATE TRIGGER articles_search_words AFTER INSERT OR UPDATE ON articles_searchdo
 ALTER TABLE articles_searchdocument ENABLE ALWAYS TRIGGER articles_search_words;
 """
 
-# After the trigger is in place, in a transaction of its own: saves go on meanwhile (their trigger's rows win).
+# After the trigger is in place, a range of stories a transaction: saves go on meanwhile (their trigger's rows
+# win), and one that meets a story of the range being filled waits for that range only.
 WORDS_FILL_SQL = """
 INSERT INTO articles_searchwords (article_id, published_at, section_id, words)
 SELECT article_id, published_at, section_id, strip(vector) FROM articles_searchdocument
-ON CONFLICT (article_id) DO NOTHING;
-ANALYZE articles_searchwords;
+ WHERE article_id >= %s AND article_id < %s
+ON CONFLICT (article_id) DO NOTHING
 """
 
 UNWORDS_SQL = """

@@ -31,7 +31,7 @@ class SearchDocument(models.Model):
 class SearchWords(models.Model):
     """A story's words without their positions or weights (`strip()` of its vector), kept in the row itself.
 
-    What a common word's walk by date tests (articles/search.py, `newest_matches()`): reading the full vector
+    What a common word's walk by date tests (articles/search.py, `walked_matches()`): reading the full vector
     out of TOAST for each of the ~900 stories a walk passes was most of a search's database time. A table of
     its own, because the search document's row must stay narrow: its word index answers rarer words with a
     bitmap whose cost grows with the heap pages the matches lie on (bench/README.md). Written only by a
