@@ -237,8 +237,7 @@ def search(
         raise BadFilter(next(iter(errors)), " ".join(errors.values()), fields=errors)
     results = search_archive(page_number=page, **form.cleaned_data)
     found = results.stories
-    listing.with_topics(found)
-    live_read.mark_open_coverage(found)
+    listing.with_topics(found)  # live coverage is marked by the search
     more = results.page is not None and results.page.has_next()
     return {
         "query": form.cleaned_data["q"],

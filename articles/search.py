@@ -40,7 +40,8 @@ from psycopg2.errors import QueryCanceled
 from newsroom.replicas import reader_alias
 
 from . import search_read
-from .models import Article, SearchDocument, Section
+from .live_read import mark_open_coverage
+from .models import Article, SearchDocument, SearchWords, Section
 from .search_sql import MARK_START, MARK_STOP, config_for
 
 PAGE_SIZE = 20
@@ -163,6 +164,12 @@ def end_of(day):
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
+def range_end(filters, now):
+    """The newest time the reader's dates allow: searches look back from there."""
+    before = filters.get("published_before")
+    return min(now, end_of(before)) if before else now
+
+
 def page_of(items, number):
     try:
         return Paginator(items, PAGE_SIZE).page(number or 1)
@@ -236,39 +243,27 @@ def walked_matches(q, filters):
     words too) or no searchable word are not walked: stripped words cannot answer them, and PostgreSQL sees
     that while planning, so their walk reads nothing and they start from the newest story.
     """
-    now, before = timezone.now(), filters.get("published_before")
-    latest = min(now, end_of(before)) if before else now
-    bounds, params = ["published_at <= %s"], [now]
-    if filters.get("section"):
-        bounds.append("section_id = %s")
-        params.append(filters["section"].pk)
-    if filters.get("published_after"):
-        bounds.append("published_at >= %s")
-        params.append(timezone.make_aware(datetime.combine(filters["published_after"], time.min)))
-    if before:
-        bounds.append("published_at < %s")
-        params.append(end_of(before))
-    stories = f"FROM articles_searchwords WHERE {' AND '.join(bounds)} ORDER BY published_at DESC"
+    now = timezone.now()
+    stories = filtered(SearchWords.objects.filter(published_at__lte=now), **filters).order_by("-published_at")
+    walk, walk_params = stories.values("article_id", "published_at", "words")[:WALKED].query.sql_with_params()
+    oldest, oldest_params = stories.values("published_at")[WALKED - 1 : WALKED].query.sql_with_params()
     query = "websearch_to_tsquery(%s::regconfig, %s)"
     walkable = f"numnode({query}) > 0 AND {query}::text !~ '<(?:-|\\d+)>'"
     words = [config_for(settings.LANGUAGE_CODE), q] * 2
     with connections[reader_alias()].cursor() as cursor:
         cursor.execute(
             # Ordered as the walk reads them: PostgreSQL sorts nothing, and stops at the CANDIDATES-th match.
-            f"SELECT article_id FROM (SELECT article_id, published_at, words {stories} LIMIT %s) walked"
-            f" WHERE {walkable} AND words @@ {query} ORDER BY published_at DESC LIMIT %s",
-            [*params, WALKED, *words, *words[:2], CANDIDATES],
+            f"SELECT article_id FROM ({walk}) walked WHERE {walkable} AND words @@ {query}"
+            f" ORDER BY published_at DESC LIMIT %s",
+            [*walk_params, *words, *words[:2], CANDIDATES],
         )
         found = [pk for (pk,) in cursor.fetchall()]
         if len(found) == CANDIDATES:
             return found, None
         # The oldest story walked (None: the reader's range holds fewer), or the newest if nothing was walked.
-        cursor.execute(
-            f"SELECT {walkable}, CASE WHEN {walkable} THEN (SELECT published_at {stories} OFFSET %s LIMIT 1) END",
-            [*words, *words, *params, WALKED - 1],
-        )
-        walked, oldest = cursor.fetchone()
-    return (found, oldest) if walked else ([], latest)
+        cursor.execute(f"SELECT {walkable}, CASE WHEN {walkable} THEN ({oldest}) END", [*words, *words, *oldest_params])
+        walked, oldest_walked = cursor.fetchone()
+    return (found, oldest_walked) if walked else ([], range_end(filters, now))
 
 
 def newest_matches(condition, filters, limit, found=(), newer=None):
@@ -284,8 +279,7 @@ def newest_matches(condition, filters, limit, found=(), newer=None):
     documents = filtered(SearchDocument.objects.filter(condition, published_at__lte=now), **filters)
     if found:
         documents = documents.exclude(keyed("articles_searchdocument.article_id", found))
-    before = filters.get("published_before")
-    start = min(now, end_of(before)) if before else now
+    start = range_end(filters, now)
     newest, newer = list(found), newer or start
     for attempt in range(WINDOWS):
         covered = start - newer
@@ -342,6 +336,7 @@ def substring_results(q, stories, page_number):
     matching = stories.filter(Q(headline__icontains=q) | Q(standfirst__icontains=q) | Q(body__icontains=q))
     page = page_of(matching.for_listing(), page_number)
     results = Results(page=page, count=page.paginator.count, stories=list(page.object_list))
+    mark_open_coverage(results.stories)
     for article in results.stories:
         article.snippet = article.summary
     return results
