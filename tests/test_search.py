@@ -481,6 +481,7 @@ def test_search_follows_the_site_language_setting(client, settings):
         assert cursor.fetchone()[0] == "german"
 
 
+@pytest.mark.postgres
 def test_the_search_page_explains_the_syntax_where_full_text_search_runs(client):
     _, html = search(client)
 
