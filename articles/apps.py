@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        from newsroom import timestamps
+        from newsroom import lookups, timestamps
 
         from . import publishing  # noqa: F401  (connects the cache purges)
         from .roles import setup_roles
@@ -16,3 +16,4 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(setup_roles, sender=self)
         post_migrate.connect(follow_language_setting, sender=self)
         timestamps.register()
+        lookups.register()

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from .factories import AuthorFactory, DraftFactory, staff_user
+from articles.models import Tag
+
+from .factories import AuthorFactory, DraftFactory, TagFactory, staff_user
 from .test_workflow import change_url, client_for, form_data
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +13,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "field, value",
-    [("tags", ["x"]), ("lead_image", "x"), ("bylines-0-author", "x"), ("tags", ["99999999999999999999"])],
+    [
+        ("tags", ["x"]),
+        ("lead_image", "x"),
+        ("bylines-0-author", "x"),
+        ("tags", ["99999999999999999999"]),
+        ("lead_image", "99999999999999999999"),
+        ("bylines-0-author", "-99999999999999999999"),
+    ],
 )
 def test_editor_posting_a_story_with_a_malformed_choice_gets_the_form_back(field, value):
     draft = DraftFactory(headline="Ferry strike called off")
@@ -36,3 +45,10 @@ def test_editor_posting_an_author_with_a_malformed_account_gets_the_form_back():
 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_number_no_key_can_hold_matches_nothing_beside_real_keys():
+    tag = TagFactory()
+
+    assert list(Tag.objects.filter(pk__in=[10**20, tag.pk, -(10**20)])) == [tag]
+    assert not Tag.objects.filter(pk__in=[10**20]).exists()

@@ -12,7 +12,8 @@ from articles.models import Article, Author, Byline, Correction, LiveCoverage, L
 
 from .factories import ArticleFactory, AuthorFactory, BylineFactory, ImageFactory, SectionFactory, TagFactory
 
-pytestmark = pytest.mark.django_db
+# The read path runs on PostgreSQL only (readpath.supported()); elsewhere both sides would be the ORM.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.PUBLISHED, Article.Status.WITHDRAWN]
 # Minutes from now: long past, just past, this very moment, just ahead, far ahead; None for no time.

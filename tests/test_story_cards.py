@@ -264,6 +264,7 @@ def test_a_cached_page_shows_the_new_card_after_a_rename(client, commit, setting
     assert ">Waterfront</a>" in cards_on(client, "/")[0]
 
 
+@pytest.mark.postgres  # deferred foreign-key checks
 @pytest.mark.parametrize("how", ["story", "queryset"])
 def test_deleting_a_story_takes_its_card_and_leaves_no_card_behind(commit, story, how):
     commit(story.delete if how == "story" else Article.objects.filter(pk=story.pk).delete)
@@ -357,6 +358,7 @@ def test_topic_author_and_archive_pages_print_stored_cards_and_render_the_rest_t
     assert len(mixed) == 3 and all("label--live" in card and "Ана Руис" in card for card in mixed)
 
 
+@pytest.mark.postgres  # the read path's budgets (articles/listing_read.py); SQLite's pages read through the ORM
 def test_with_every_card_stored_the_home_and_section_pages_stay_within_their_budgets(
     client, commit, django_assert_max_num_queries
 ):

@@ -183,6 +183,9 @@ def test_bulk_publish_of_a_story_dated_in_year_one_is_refused_with_a_message():
 # Every page survives any stored date -------------------------------------------------------------
 
 
+# Such dates reach only PostgreSQL, from rows written around the models (which refuse them), and are read there
+# as the nearest time Python can hold (newsroom/timestamps.py).
+@pytest.mark.postgres
 @pytest.mark.parametrize("time_zone", BOTH_SIDES_OF_UTC)
 @pytest.mark.parametrize("moment", [FIRST_MOMENT, LAST_MOMENT], ids=["year-1", "year-9999"])
 @pytest.mark.parametrize("field", DATED_FIELDS)
@@ -255,7 +258,8 @@ def test_admin_list_drilled_down_past_year_9999_shows_the_whole_list(query):
 )
 @given(
     moment=far_dates,
-    way_in=st.sampled_from(["admin form", "importer", "database"]),
+    # Rows written around the models reach pages only on PostgreSQL, whose readers clamp them (see above).
+    way_in=st.sampled_from(["admin form", "importer", *(["database"] if connection.vendor == "postgresql" else [])]),
     field=st.sampled_from(DATED_FIELDS),
     time_zone=st.sampled_from(TIME_ZONES),
 )
