@@ -60,3 +60,11 @@ def test_a_part_cut_inside_a_link_shows_no_piece_of_its_markup(client):
     assert "<mark>crane</mark> driver" in shown
     for markup in ["title", "href", "example.com", "&gt;", "&lt;", "&quot;", "aaa", "bbb"]:
         assert markup not in shown
+
+
+def test_a_story_found_by_its_headline_shows_its_bodys_first_fifteen_words(client):
+    ArticleFactory(headline="Harbour crane", body=f"<p>&quot;{FILLER * 20}</p>")
+
+    shown = snippet(client, "crane")
+
+    assert shown.strip() == "&quot;The council met again on Tuesday and spoke about the budget. The council met again"
