@@ -304,8 +304,11 @@ def main():
         )
         static_dir = workdir / "floor"
         static_dir.mkdir()
-        with urllib.request.urlopen(f"http://127.0.0.1:{uncached_port}{pages['article']}") as response:
-            page_bytes = (static_dir / "article.html").write_bytes(response.read())
+        # Each fronted page's floor is its own bytes as a static file: the home page is several times the article's.
+        page_bytes = {}
+        for name in ["article", "home"]:
+            with urllib.request.urlopen(f"http://127.0.0.1:{uncached_port}{pages[name]}") as response:
+                page_bytes[name] = (static_dir / f"{name}.html").write_bytes(response.read())
         config = start_nginx(workdir, cached_port, nginx_port, static_port, static_dir, static_root, ROOT / "media")
         if wagtail:
             servers["wagtail"] = start_wagtail(wagtail_port, args.workers, args.threads, args.wagtail_database)
@@ -322,10 +325,9 @@ def main():
             rows.append(("wagtail", "/healthz", floor, floor["rps"], "-"))
             result = wrk(f"http://127.0.0.1:{wagtail_port}{wagtail['url']}", args.seconds, args.connections)
             rows.append(("wagtail", "article", result, floor["rps"], wagtail["queries"]))
-        if fronted:
-            nginx_floor = wrk(f"http://127.0.0.1:{static_port}/article.html", args.seconds, args.connections)
-            rows.append(("nginx static file", "article bytes", nginx_floor, nginx_floor["rps"], "-"))
         for name in fronted:
+            nginx_floor = wrk(f"http://127.0.0.1:{static_port}/{name}.html", args.seconds, args.connections)
+            rows.append(("nginx static file", f"{name} bytes", nginx_floor, nginx_floor["rps"], "-"))
             result = wrk(f"http://127.0.0.1:{nginx_port}{pages[name]}", args.seconds, args.connections)
             rows.append(("nginx front", name, result, nginx_floor["rps"], queries[name]))
         for _ in range(args.rounds if wagtail else 0):
@@ -352,12 +354,16 @@ def main():
             f"| {server} | {page} | {result['rps']:,.0f} | {result['p50']:.1f} | {result['p95']:.1f} | "
             f"{result['p99']:.1f} | {result['errors']:.0f} | {result['rps'] / floor_rps:.0%} | {page_queries} |"
         )
-    print("\nfloor: /healthz on the same gunicorn server; for the nginx front, the same bytes as a static file.")
+    print(
+        "\nfloor: /healthz on the same gunicorn server; for the nginx front, the same bytes as a static file ("
+        + ", ".join(f"{name} {size:,} bytes" for name, size in page_bytes.items())
+        + ")."
+    )
     print("worker memory (RSS per gunicorn worker, after the run): "
           + ", ".join(f"{server} {mb:.0f} MB" for server, mb in memory.items()))  # fmt: skip
 
     if wagtail:
-        print_wagtail_comparison(rows, rounds, wagtail, headline, page_bytes)
+        print_wagtail_comparison(rows, rounds, wagtail, headline, page_bytes["article"])
 
 
 def print_wagtail_comparison(rows, rounds, wagtail, headline, page_bytes):
