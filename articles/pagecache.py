@@ -38,7 +38,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -123,13 +123,16 @@ def next_scheduled_change(purges):
     from .models import Article, LiveEntry
 
     now = timezone.now()
-    upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
-        going_live=Min("published_at", filter=Q(published_at__gt=now)),
-        expiring=Min("expires_at", filter=Q(expires_at__gt=now)),
-    )
-    # A scheduled live entry appears by itself too: on its story's page, feed and update endpoint.
-    upcoming["entry"] = LiveEntry.objects.next_reveal(now)
-    upcoming = [moment.timestamp() for moment in upcoming.values() if moment]
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    # Two queries, each reading one end of an index, not one aggregate with two FILTERs: that read every
+    # published story (110 ms at a million, on the first store after each story came due).
+    upcoming = [
+        published.filter(published_at__gt=now).aggregate(moment=Min("published_at"))["moment"],
+        published.filter(expires_at__gt=now).aggregate(moment=Min("expires_at"))["moment"],
+        # A scheduled live entry appears by itself too: on its story's page, feed and update endpoint.
+        LiveEntry.objects.next_reveal(now),
+    ]
+    upcoming = [moment.timestamp() for moment in upcoming if moment]
     next_change = min(upcoming) if upcoming else 0
     cache.set(NEXT_CHANGE_KEY, (purges, next_change), timeout=settings.PAGE_CACHE_SECONDS)
     return next_change or None

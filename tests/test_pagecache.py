@@ -112,7 +112,7 @@ def test_a_correction_purges_the_story_and_the_corrections_page(client, commit):
 
 def test_a_scheduled_story_appears_at_its_time_on_pages_cached_before(client, commit):
     ArticleFactory(headline="Already out")
-    go_live = timezone.now() + timedelta(minutes=10)
+    go_live = timezone.now() + timedelta(minutes=5)  # well inside PAGE_CACHE_SECONDS
     commit(lambda: ArticleFactory(headline="Embargoed report", published_at=go_live))
     assert "Embargoed report" not in cached(client, "/").content.decode()
 
@@ -121,6 +121,19 @@ def test_a_scheduled_story_appears_at_its_time_on_pages_cached_before(client, co
 
     assert response["X-Page-Cache"] == "miss"
     assert "Embargoed report" in response.content.decode()
+
+
+def test_an_expiring_story_leaves_pages_cached_before_at_its_time(client, commit):
+    ArticleFactory(headline="Already out")
+    expiry = timezone.now() + timedelta(minutes=5)  # well inside PAGE_CACHE_SECONDS
+    commit(lambda: ArticleFactory(headline="Licensed picture story", expires_at=expiry))
+    assert "Licensed picture story" in cached(client, "/").content.decode()
+
+    with mock.patch("django.utils.timezone.now", return_value=expiry + timedelta(seconds=1)):
+        response = client.get("/")
+
+    assert response["X-Page-Cache"] == "miss"
+    assert "Licensed picture story" not in response.content.decode()
 
 
 def test_editors_never_read_or_fill_the_cache(client, admin_client):

@@ -173,6 +173,8 @@ class Article(models.Model):
             # expires_at rides along so that counting a listing (the publishing gate) reads the index alone.
             models.Index(fields=["status", "-published_at"], include=["expires_at"], name="article_status_published"),
             models.Index(fields=["home_rank"], condition=models.Q(home_rank__isnull=False), name="article_home_rank"),
+            # The next story to expire (articles/pagecache.py); few stories have an expiry date.
+            models.Index(fields=["expires_at"], condition=models.Q(expires_at__isnull=False), name="article_expiring"),
             models.Index(
                 fields=["section", "status", "-published_at"], include=["expires_at"], name="article_section_published"
             ),
