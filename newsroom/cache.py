@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -84,8 +84,44 @@ end
 """
 
 
+INCR_EXISTING = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.call('INCRBY', KEYS[1], ARGV[1])
+end
+return nil
+"""
+
+
+class ReusedClients(RedisCacheClient):
+    """Django makes a new redis.Redis object for every call, about 0.1 ms each: a cached page's answer makes
+    two, a cached API answer four. One per connection pool does the same work (the object is thread-safe;
+    the pool holds the connections)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        if id(pool) not in self._clients:
+            self._clients[id(pool)] = self._client(connection_pool=pool)
+        return self._clients[id(pool)]
+
+    def incr(self, key, delta):
+        """One round trip, not Django's two (EXISTS, then INCRBY), and atomic: a key that expired between
+        Django's two would come back as a counter with no expiry."""
+        value = self.get_client(key, write=True).eval(INCR_EXISTING, 1, key, delta)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
+
+
 class FailOpenRedisCache(FailOpen, RedisCache):
     failures = (RedisError, OSError)
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClients
 
     def set_max(self, key, value, version=None):
         """Store `value` unless the key holds a larger number; no expiry."""

@@ -1,6 +1,8 @@
-"""`set_max()`: the page cache's purge position only ever rises, whichever process writes it (newsroom/cache.py)."""
+"""The shared cache's own operations (newsroom/cache.py): `set_max()`, by which the page cache's purge position only
+ever rises whichever process writes it, and `incr()`, by which the content API counts requests."""
 
 import threading
+import time
 
 import pytest
 
@@ -47,3 +49,38 @@ def test_a_raise_is_never_undone_by_a_client_that_read_the_number_before_it(cach
     lower.join()
 
     assert late.get("position") == 10**12
+
+
+def test_incr_adds_to_a_counter_shared_by_every_client(caches):
+    cache, other = caches[0], caches[1]
+    cache.add("window", 1, timeout=60)
+
+    assert cache.incr("window") == 2
+    assert other.incr("window", 5) == 7
+    assert cache.get("window") == 7
+
+
+@pytest.mark.redis
+def test_on_redis_a_counter_keeps_its_windows_expiry(redis_url):
+    cache = FailOpenRedisCache(redis_url, {})
+    cache.add("window", 1, timeout=1)
+    cache.incr("window")
+    time.sleep(1.1)
+
+    assert cache.get("window") is None
+
+
+def test_incr_of_a_missing_key_is_a_value_error_and_makes_no_key(caches):
+    cache = caches[0]
+    with pytest.raises(ValueError):
+        cache.incr("never-set")
+
+    assert cache.get("never-set") is None
+
+
+@pytest.mark.redis
+def test_the_redis_backend_reuses_one_client_per_connection_pool(redis_url):
+    cache = FailOpenRedisCache(redis_url, {})
+    cache.set("a", 1)
+
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
